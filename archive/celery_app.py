@@ -1,0 +1,59 @@
+"""The Celery application. Embedded default: Celery's file-system transport (no server);
+production: Redis, chosen by ARCHIVE_BROKER_URL. Tasks live in each package's tasks module."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from celery import Celery
+
+from archive.config import Settings, load_settings, local_path
+
+TASK_MODULES = ["archive.tasks", "ingest.tasks", "search.tasks", "retention.tasks"]
+
+
+def celery_config(settings: Settings) -> dict:
+    scheme = urlsplit(settings.broker_url).scheme
+    conf: dict = {
+        "task_acks_late": True,  # a task killed mid-way is redelivered, not lost
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "result_serializer": "json",
+        "timezone": "Asia/Shanghai",
+        "broker_connection_retry_on_startup": True,
+    }
+    if scheme == "filesystem":
+        folder = local_path(settings.broker_url)
+        for sub in ("messages", "processed", "results"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        conf.update(
+            broker_url="filesystem://",
+            broker_transport_options={
+                "data_folder_in": str(folder / "messages"),
+                "data_folder_out": str(folder / "messages"),
+                "processed_folder": str(folder / "processed"),
+                "store_processed": False,
+            },
+            result_backend=f"file://{folder / 'results'}",
+        )
+    elif scheme == "memory":
+        conf.update(broker_url="memory://", result_backend="cache+memory://")
+    else:
+        conf.update(broker_url=settings.broker_url, result_backend=settings.broker_url)
+    return conf
+
+
+def make_celery(settings: Settings | None = None) -> Celery:
+    settings = settings or load_settings()
+    application = Celery("archive")
+    application.conf.update(celery_config(settings))
+    application.conf.beat_schedule = {
+        "anchor-audit-chain": {"task": "retention.anchor_audit_chain", "schedule": 600.0},
+    }
+    application.autodiscover_tasks(lambda: [m.rsplit(".", 1)[0] for m in TASK_MODULES], related_name="tasks")
+    return application
+
+
+app = make_celery()
