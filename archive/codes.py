@@ -5,12 +5,7 @@ These strings are a public interface (CLI, JSON, API): never rename a value.
 
 from __future__ import annotations
 
-import enum
-
-
-class StrEnum(str, enum.Enum):
-    def __str__(self) -> str:  # print the code, not "Class.member"
-        return self.value
+from enum import StrEnum
 
 
 class Secrecy(StrEnum):

@@ -73,7 +73,7 @@ class Catalog:
         with self.engine.begin() as conn:
             cfg = alembic_config(self.url)
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+            command.upgrade(cfg, "heads")  # parallel branches until merged
 
     def is_initialised(self) -> bool:
         return inspect(self.engine).has_table("alembic_version")

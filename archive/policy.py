@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from enum import StrEnum
 from typing import Protocol
 
-from archive.codes import SECRECY_ORDER, RecordStatus, Role, Secrecy, StrEnum
+from archive.codes import SECRECY_ORDER, RecordStatus, Role, Secrecy
 from archive.errors import Forbidden
 
 

@@ -5,10 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from archive import audit
 from archive.celery_app import make_celery
 from archive.config import load_settings
 from archive.db import Catalog
-from archive import audit
 
 
 def test_task_runs_in_a_worker_over_redis(redis_server, catalog_url, tmp_path):

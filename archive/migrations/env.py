@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-from archive.models import Base
+from archive.schema import Base
 
 config = context.config
 target_metadata = Base.metadata

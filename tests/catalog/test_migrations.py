@@ -2,7 +2,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from archive.models import Base
+from archive.schema import Base
 
 
 def test_migrations_build_every_model_table(catalog):

@@ -6,7 +6,16 @@ from hypothesis import strategies as st
 
 from archive.codes import SECRECY_ORDER, Role, Secrecy
 from archive.errors import Forbidden
-from archive.policy import Action, Viewer, allowed_actions, can_see, distinct_people, may, record_filter, require
+from archive.policy import (
+    Action,
+    Viewer,
+    allowed_actions,
+    can_see,
+    distinct_people,
+    may,
+    record_filter,
+    require,
+)
 
 
 @dataclass

@@ -1,0 +1,380 @@
+"""The loan workflow: request → eligibility → approval chain → issue → return → closed.
+
+Forms: `reading_room` (阅档室查阅), `electronic` (在线查阅, time-limited grants) and `loan`
+(实物借出, volumes only). A request's chain is fixed when it is submitted, from the matrix of
+archive.lending.approvals. One active physical loan per volume is guaranteed by the partial
+unique index `uq_loans_active_volume`, so two archivists issuing at once yield one loan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+
+import sqlalchemy.exc
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive import audit
+from archive.clock import today, utcnow
+from archive.codes import Role, Secrecy
+from archive.errors import Conflict, Forbidden, NotFound, ValidationError
+from archive.lending import approvals
+from archive.lending.access import VolumeView, highest, user_of, viewer_of, visible_record, visible_volume
+from archive.lending.messages import msg
+from archive.lending.models import Approval, FamilyRelation, Loan, LoanRequest, LoanRequestItem, StoreMovement
+from archive.models import Record, Volume
+from archive.policy import Action, Viewer, can_see, distinct_people, may, rank
+
+FORMS = ("reading_room", "electronic", "loan")
+DEFAULT_DAYS = 7  # Settings.loan_days; callers pass the configured value
+MAX_RENEWALS = 2
+PERSONNEL = "RS"
+
+
+@dataclasses.dataclass(frozen=True)
+class OutsideBorrower:
+    """A reader from another unit: the letter of introduction (介绍信) and an ID are mandatory."""
+
+    name: str
+    unit: str
+    letter: str  # letter number or the object key of its scan
+    id_number: str
+
+
+def create_request(
+    session: Session, actor: str, *, purpose: str, form: str, record_ids: list[int] = (),
+    volume_ids: list[int] = (), days: int = DEFAULT_DAYS, extract: bool = False,
+    readers: list[str] | None = None, outside: OutsideBorrower | None = None,
+) -> LoanRequest:
+    """Check eligibility and submit; the approval chain is chosen here."""
+    if form not in FORMS:
+        raise ValidationError(f"form must be one of {', '.join(FORMS)}")
+    if not purpose.strip():
+        raise ValidationError("a request states its purpose")
+    if not record_ids and not volume_ids:
+        raise ValidationError("a request names at least one record or volume")
+    if days <= 0:
+        raise ValidationError("the period must be at least one day")
+    requester = user_of(session, actor)
+    viewer = Viewer.of(requester)
+    if outside is not None and not all(x.strip() for x in (outside.name, outside.unit, outside.letter, outside.id_number)):
+        raise ValidationError(msg("outside_papers"))
+    readers = sorted(set(readers or ([] if outside else [actor])))
+    reader_viewers = [viewer_of(session, name) for name in readers]
+
+    targets = _resolve(session, viewer, record_ids, volume_ids)
+    for reader in reader_viewers:  # every reader must be eligible, not just the person asking
+        for target, _ in targets:
+            if not can_see(reader, target):
+                raise Forbidden(f"{reader.username} is not cleared for every requested item")
+    level = highest(level for _, level in targets)
+    personnel = any(t.category_code == PERSONNEL for t, _ in targets)
+    if form == "loan" and record_ids:
+        raise ValidationError(msg("loan_needs_volume"))
+    if level == Secrecy.TOP_SECRET and (form != "reading_room" or extract):
+        raise ValidationError(msg("top_secret_form"))
+    if personnel:
+        _check_personnel(session, form, readers, record_ids, volume_ids)
+    home = sorted(requester.departments)[0] if requester.departments else ""
+    other = outside is not None or any(
+        t.department and requester.departments and t.department not in requester.departments for t, _ in targets
+    )
+    rule = approvals.chain_for(
+        approvals.load_matrix(session), approvals.RequestFacts(level, extract, bool(other), personnel)
+    )
+    request = LoanRequest(
+        number=f"tmp-{uuid.uuid4().hex[:12]}", requester=actor, department=home, purpose=purpose, form=form,
+        extract=extract, days=days, level=level, personnel=personnel, readers=readers,
+        steps=[list(s) for s in rule.steps], rule=rule.name,
+    )
+    if outside is not None:
+        request.outside_name, request.outside_unit = outside.name, outside.unit
+        request.outside_letter, request.outside_id_number = outside.letter, outside.id_number
+    session.add(request)
+    session.flush()
+    request.number = f"JY{today().year}{request.id:06d}"
+    for target, item_level in targets:
+        is_volume = isinstance(target, VolumeView)
+        session.add(LoanRequestItem(
+            request_id=request.id, record_id=None if is_volume else target.id,
+            volume_id=target.volume.id if is_volume else None, secrecy=item_level,
+        ))
+    session.flush()
+    audit.record(session, actor, "loan.request", f"loan:{request.number}", {
+        "form": form, "level": level, "rule": rule.name, "records": list(record_ids), "volumes": list(volume_ids),
+        "readers": readers, "extract": extract, "outside_unit": request.outside_unit,
+    })
+    return request
+
+
+def _resolve(session: Session, viewer: Viewer, record_ids, volume_ids) -> list[tuple]:  # noqa: ANN001
+    out = []
+    for rid in record_ids:
+        record = visible_record(session, viewer, rid)
+        if record.status != "filed":  # 先归档后借阅
+            raise ValidationError(f"record {rid} is not filed yet: file first, then lend")
+        out.append((record, record.secrecy))
+    for vid in volume_ids:
+        view = visible_volume(session, viewer, vid)
+        if view.volume.status in ("destroyed", "transferred"):
+            raise ValidationError(f"volume {view.volume.archival_code} is {view.volume.status}")
+        out.append((view, view.secrecy))
+    return out
+
+
+def _check_personnel(session: Session, form: str, readers: list[str], record_ids, volume_ids) -> None:  # noqa: ANN001
+    if len(readers) < 2:
+        raise ValidationError(msg("personnel_two"))
+    if form != "reading_room":
+        raise ValidationError(msg("personnel_room"))
+    people = set(session.execute(select(Record.person_id_number).where(
+        (Record.id.in_(list(record_ids))) | (Record.volume_id.in_(list(volume_ids)))
+    )).scalars()) - {""}
+    related = session.execute(select(FamilyRelation).where(
+        FamilyRelation.username.in_(readers), FamilyRelation.person_id_number.in_(people)
+    )).scalars().first()
+    if related is not None:
+        raise Forbidden(msg("personnel_self"))
+
+
+def get_request(session: Session, request_id: int, *, lock: bool = False) -> LoanRequest:
+    query = select(LoanRequest).where(LoanRequest.id == request_id)
+    if lock:
+        query = query.with_for_update()
+    request = session.execute(query).scalar_one_or_none()
+    if request is None:
+        raise NotFound(msg("not_found", what=f"request {request_id}"))
+    return request
+
+
+def visible_request(session: Session, viewer: Viewer, request_id: int) -> LoanRequest:
+    """A request exists for a viewer only if they may see every item in it (titles and counts)."""
+    request = get_request(session, request_id)
+    if not _sees_all(session, viewer, request):
+        raise NotFound(msg("not_found", what=f"request {request_id}"))
+    return request
+
+
+def _sees_all(session: Session, viewer: Viewer, request: LoanRequest) -> bool:
+    for item in request.items:
+        try:
+            if item.record_id is not None:
+                visible_record(session, viewer, item.record_id)
+            else:
+                visible_volume(session, viewer, item.volume_id)
+        except NotFound:
+            return False
+    return True
+
+
+def _require_status(request: LoanRequest, *statuses: str) -> None:
+    if request.status not in statuses:
+        raise Conflict(msg("not_pending", number=request.number, status=request.status))
+
+
+def _step_roles(request: LoanRequest) -> tuple[int, list[str]]:
+    done = sum(1 for a in request.approvals if a.decision == "approve")
+    return done, request.steps[done]
+
+
+def _check_approver(session: Session, actor: str, request: LoanRequest) -> tuple[Viewer, int]:
+    viewer = viewer_of(session, actor)
+    distinct_people([request.requester, *request.readers], [actor], what=f"request {request.number}")
+    if actor in {a.approver for a in request.approvals}:
+        raise Forbidden(f"{actor} approved an earlier step of {request.number} already")
+    step, roles = _step_roles(request)
+    if viewer.role.value not in roles:
+        raise Forbidden(msg("not_your_step", roles="/".join(roles)))
+    if viewer.role is Role.DEPT_HEAD and request.department and request.department not in viewer.departments:
+        raise Forbidden(msg("not_your_step", roles=f"dept_head of {request.department}"))
+    if not _sees_all(session, viewer, request):  # an approver cannot approve what does not exist for them
+        raise NotFound(msg("not_found", what=f"request {request.id}"))
+    return viewer, step
+
+
+def approve(session: Session, actor: str, request_id: int, note: str = "") -> LoanRequest:
+    request = get_request(session, request_id, lock=True)
+    if request.requester == actor:
+        raise Forbidden(msg("own_request"))
+    _require_status(request, "pending")
+    viewer, step = _check_approver(session, actor, request)
+    session.add(Approval(request_id=request.id, step=step, approver=actor, role=viewer.role.value,
+                         decision="approve", reason=note))
+    if step + 1 == len(request.steps):
+        if request.form == "loan":
+            _refuse_if_on_loan(session, request)
+        request.status = "approved"
+    session.flush()
+    session.refresh(request)
+    audit.record(session, actor, "loan.approve", f"loan:{request.number}", {"step": step, "status": request.status})
+    return request
+
+
+def reject(session: Session, actor: str, request_id: int, reason: str) -> LoanRequest:
+    if not reason.strip():
+        raise ValidationError(msg("reason_required"))
+    request = get_request(session, request_id, lock=True)
+    if request.requester == actor:
+        raise Forbidden(msg("own_request"))
+    _require_status(request, "pending")
+    viewer, step = _check_approver(session, actor, request)
+    session.add(Approval(request_id=request.id, step=step, approver=actor, role=viewer.role.value,
+                         decision="reject", reason=reason))
+    request.status, request.reason, request.closed_at = "rejected", reason, utcnow()
+    session.flush()
+    audit.record(session, actor, "loan.reject", f"loan:{request.number}", {"step": step, "reason": reason})
+    return request
+
+
+def _refuse_if_on_loan(session: Session, request: LoanRequest) -> None:
+    for item in request.items:
+        if item.volume_id is not None and session.execute(
+            select(Loan.id).where(Loan.volume_id == item.volume_id, Loan.active.is_(True))
+        ).first():
+            raise Conflict(msg("volume_on_loan", code=session.get(Volume, item.volume_id).archival_code))
+
+
+def _require_archivist(session: Session, actor: str, request: LoanRequest) -> Viewer:
+    viewer = viewer_of(session, actor)
+    if viewer.role is not Role.ARCHIVIST or not may(viewer, Action.LEND):
+        raise Forbidden(f"{actor} may not issue or take back loans")
+    distinct_people([request.requester, *request.readers], [actor], what=f"issuing {request.number}")
+    if not _sees_all(session, viewer, request):
+        raise NotFound(msg("not_found", what=f"request {request.id}"))
+    return viewer
+
+
+def issue_loans(
+    session: Session, actor: str, request_id: int, *, loan_days: int | None = None, carriers: list[str] = (),
+) -> list[Loan]:
+    """Hand out the volumes of an approved `loan` request; each leaves the store (logged)."""
+    request = get_request(session, request_id, lock=True)
+    _require_status(request, "approved")
+    if request.form != "loan":
+        raise ValidationError("use viewing.issue_grants for reading-room and electronic requests")
+    _require_archivist(session, actor, request)
+    if rank(request.level) >= rank(Secrecy.TOP_SECRET) and len(set(carriers)) < 2:
+        raise ValidationError(msg("two_carriers"))
+    due = today() + dt.timedelta(days=loan_days or request.days)
+    borrower = request.readers[0] if request.readers else request.outside_name
+    loans = []
+    for item in request.items:
+        volume = session.get(Volume, item.volume_id)
+        loan = Loan(request_id=request.id, volume_id=volume.id, borrower=borrower, issued_by=actor, due_on=due,
+                    pages_expected=volume.pages)
+        try:
+            with session.begin_nested():  # the partial unique index decides between concurrent issues
+                session.add(loan)
+                session.flush()
+        except sqlalchemy.exc.IntegrityError:
+            raise Conflict(msg("volume_on_loan", code=volume.archival_code)) from None
+        volume.status = "on_loan"
+        session.add(StoreMovement(volume_id=volume.id, direction="out", reason="loan", loan_id=loan.id, actor=actor,
+                                  carriers=list(carriers)))
+        loans.append(loan)
+    request.status = "issued"
+    session.flush()
+    audit.record(session, actor, "loan.issue", f"loan:{request.number}",
+                 {"loans": [x.id for x in loans], "due_on": due.isoformat(), "borrower": borrower})
+    return loans
+
+
+def renew(session: Session, actor: str, loan_id: int, days: int = DEFAULT_DAYS) -> Loan:
+    loan = _get_loan(session, loan_id)
+    request = get_request(session, loan.request_id)
+    _require_archivist(session, actor, request)
+    if not loan.active:
+        raise Conflict(f"loan {loan_id} was returned already")
+    if loan.renewals >= MAX_RENEWALS:
+        raise Conflict(f"loan {loan_id} was renewed {loan.renewals} times, the most allowed")
+    loan.due_on = max(loan.due_on, today()) + dt.timedelta(days=days)
+    loan.renewals += 1
+    audit.record(session, actor, "loan.renew", f"loan:{request.number}",
+                 {"loan": loan.id, "due_on": loan.due_on.isoformat(), "renewals": loan.renewals})
+    return loan
+
+
+@dataclasses.dataclass
+class ReturnCheck:
+    loan: Loan
+    pages_ok: bool
+    damage: str
+
+
+def return_loan(session: Session, actor: str, loan_id: int, *, pages_returned: int, damage: str = "") -> ReturnCheck:
+    """Take a volume back: count its pages against the contents list and note any damage."""
+    loan = _get_loan(session, loan_id)
+    request = get_request(session, loan.request_id, lock=True)
+    _require_archivist(session, actor, request)
+    if not loan.active:
+        raise Conflict(f"loan {loan_id} was returned already")
+    volume = session.get(Volume, loan.volume_id)
+    pages_ok = loan.pages_expected is None or pages_returned == loan.pages_expected
+    notes = [damage.strip()] if damage.strip() else []
+    if not pages_ok:
+        notes.append(msg("pages_mismatch", returned=pages_returned, expected=loan.pages_expected))
+    loan.active, loan.returned_at, loan.received_by = False, utcnow(), actor
+    loan.pages_returned, loan.damage = pages_returned, "；".join(notes)
+    volume.status = "in_store"
+    session.add(StoreMovement(volume_id=volume.id, direction="in", reason="return", loan_id=loan.id, actor=actor,
+                              note=loan.damage))
+    session.flush()
+    if not session.execute(select(Loan.id).where(Loan.request_id == request.id, Loan.active.is_(True))).first():
+        request.status, request.closed_at = "closed", utcnow()
+    audit.record(session, actor, "loan.return", f"loan:{request.number}", {
+        "loan": loan.id, "pages_returned": pages_returned, "pages_expected": loan.pages_expected,
+        "pages_ok": pages_ok, "damage": damage,
+    })
+    return ReturnCheck(loan, pages_ok, loan.damage)
+
+
+def _get_loan(session: Session, loan_id: int) -> Loan:
+    loan = session.get(Loan, loan_id)
+    if loan is None:
+        raise NotFound(msg("not_found", what=f"loan {loan_id}"))
+    return loan
+
+
+def list_requests(session: Session, actor: str, *, status: str | None = None) -> list[LoanRequest]:
+    """Requests the viewer may know of: their own, or, for approvers and archivists, those whose
+    every item they may see. Above clearance a request does not exist (nor count)."""
+    viewer = viewer_of(session, actor)
+    query = select(LoanRequest).order_by(LoanRequest.id)
+    if status:
+        query = query.where(LoanRequest.status == status)
+    rows = session.execute(query).scalars().all()
+    staff_like = viewer.role not in (Role.ARCHIVIST, Role.DEPT_HEAD, Role.OFFICE_DIRECTOR, Role.LEADER, Role.DIRECTOR)
+    out = []
+    for request in rows:
+        if staff_like and actor != request.requester and actor not in request.readers:
+            continue
+        if _sees_all(session, viewer, request):
+            out.append(request)
+    return out
+
+
+def describe(session: Session, actor: str, request: LoanRequest) -> dict:
+    """A request as plain data for the CLI and the web; items only as the viewer may see them."""
+    viewer = viewer_of(session, actor)
+    if not _sees_all(session, viewer, request):
+        raise NotFound(msg("not_found", what=f"request {request.id}"))
+    items = []
+    for item in request.items:
+        if item.record_id is not None:
+            rec = session.get(Record, item.record_id)
+            items.append({"record": rec.id, "code": rec.archival_code, "title": rec.title, "secrecy": rec.secrecy})
+        else:
+            vol = session.get(Volume, item.volume_id)
+            items.append({"volume": vol.id, "code": vol.archival_code, "title": vol.title, "secrecy": item.secrecy})
+    loans = session.execute(select(Loan).where(Loan.request_id == request.id)).scalars().all()
+    return {
+        "id": request.id, "number": request.number, "requester": request.requester, "form": request.form,
+        "purpose": request.purpose, "level": request.level, "status": request.status, "rule": request.rule,
+        "steps": request.steps, "readers": request.readers, "reason": request.reason, "items": items,
+        "approvals": [{"step": a.step, "approver": a.approver, "decision": a.decision, "reason": a.reason}
+                      for a in request.approvals],
+        "loans": [{"id": x.id, "volume": x.volume_id, "due_on": x.due_on.isoformat(), "active": x.active}
+                  for x in loans],
+    }

@@ -1,0 +1,9 @@
+"""Every table of the catalog: importing this module registers all model modules on Base.metadata.
+
+Alembic's env and the migration-agreement test import it; add a line here for a new model module.
+"""
+
+from archive.models import Base  # noqa: F401
+import archive.lending.models  # noqa: F401
+import archive.lifecycle_models  # noqa: F401
+import archive.tokens  # noqa: F401
