@@ -167,6 +167,14 @@ def anchor(session: Session, store: AnchorStore) -> dict[str, Any] | None:
     return {"name": name, **body}
 
 
+def maybe_anchor(session: Session, store: AnchorStore, every: int) -> dict[str, Any] | None:
+    """Anchor once `every` events have accumulated since the last anchor (busy services call this)."""
+    head = session.get(AuditHead, 1)
+    if head is None or head.seq - head.anchored_seq < every:
+        return None
+    return anchor(session, store)
+
+
 def events(
     session: Session, *, action: str | None = None, actor: str | None = None, target: str | None = None,
     since: str | None = None, until: str | None = None, limit: int = 100, offset: int = 0,

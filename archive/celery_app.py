@@ -41,7 +41,12 @@ def celery_config(settings: Settings) -> dict:
     elif scheme == "memory":
         conf.update(broker_url="memory://", result_backend="cache+memory://")
     else:
-        conf.update(broker_url=settings.broker_url, result_backend=settings.broker_url)
+        conf.update(
+            broker_url=settings.broker_url,
+            result_backend=settings.broker_url,
+            # An unacknowledged task (its worker was killed) is handed out again after this long.
+            broker_transport_options={"visibility_timeout": settings.task_visibility_timeout},
+        )
     return conf
 
 

@@ -37,6 +37,7 @@ class Settings:
     loan_days: int = 7
     filing_deadline: str = "06-30"  # previous year's records filed by this month-day
     audit_anchor_every: int = 100  # write the chain head to the object store every N events
+    task_visibility_timeout: int = 3600  # seconds before a task whose worker died is delivered again
 
     # Names of the environment variables, one per field: the public configuration surface.
     @staticmethod
@@ -134,6 +135,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         loan_days=_positive_int("loan_days", raw("loan_days"), 7),
         filing_deadline=filing_deadline,
         audit_anchor_every=_positive_int("audit_anchor_every", raw("audit_anchor_every"), 100),
+        task_visibility_timeout=_positive_int("task_visibility_timeout", raw("task_visibility_timeout"), 3600),
     )
 
 

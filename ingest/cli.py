@@ -1,0 +1,206 @@
+"""`archive ingest`, `archive show`, `archive watch`: the pipeline from the command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from archive import audit
+from archive.cli import Context, cli_actor, pass_ctx
+from archive.codes import DEFAULT_CATEGORIES
+from archive.errors import ArchiveError, NotFound
+from archive.models import Record, StoredObject
+from archive.policy import Action, Viewer, allowed_actions, can_see
+from archive.users import get_user
+from ingest.manifest import read_manifest
+from ingest.pipeline import IngestService, Options, record_result
+from ingest.sources import sniff_format
+from storage import open_store
+
+SCAN_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf", ".jp2"}
+MANIFEST_SUFFIXES = {".csv", ".xlsx"}
+
+
+def collect(paths: tuple[str, ...]) -> list[tuple[list[Path], dict]]:
+    """Expand folders recursively (sorted, so page order is stable); a manifest groups its files."""
+    groups: list[tuple[list[Path], dict]] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            groups.append(([path], {"_error": f"{path}: no such file or folder"}))
+        elif path.is_dir():
+            for f in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")):
+                if f.suffix.lower() in SCAN_SUFFIXES:
+                    groups.append(([f], {}))
+        elif path.suffix.lower() in MANIFEST_SUFFIXES:
+            groups.extend(read_manifest(path))
+        else:
+            groups.append(([path], {}))
+    return groups
+
+
+def _service(ctx: Context, fonds: str | None, category: str | None, engine: str, department: str) -> IngestService:
+    options = Options(fonds=fonds or "J001", category=category, engine=engine, department=department,
+                      operator=cli_actor())
+    return IngestService(ctx.catalog, open_store(ctx.settings.storage_url), actor=cli_actor(), options=options,
+                         anchor_every=ctx.settings.audit_anchor_every)
+
+
+def _index_outbox(ctx: Context) -> None:
+    """Hand filed records to the search index now; if it is down, the outbox keeps them."""
+    try:
+        from search.indexer import drain
+        from search.open import open_index
+    except ImportError:
+        return
+    try:
+        drain(ctx.catalog, open_index(ctx.settings.search_url))
+    except ArchiveError as exc:
+        click.echo(f"index: {exc} (records stay queued for indexing)", err=True)
+
+
+@click.command("ingest", help="导入扫描件：OCR、分类、归档 / ingest scans into filed records")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--fonds", help="fonds code (全宗号), default J001")
+@click.option("--category", type=click.Choice([c for c, _, _ in DEFAULT_CATEGORIES]), help="force the category")
+@click.option("--engine", default="rapidocr", show_default=True,
+              type=click.Choice(["rapidocr", "tesseract", "tesseract-chi_tra"]))
+@click.option("--department", default="", help="owning department (scope)")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per record on standard output")
+@pass_ctx
+def ingest_command(ctx: Context, paths, fonds, category, engine, department, as_json) -> None:
+    with ctx.session():
+        pass  # fail early, with one line, when the catalog is not initialised
+    groups = collect(paths)
+    service = _service(ctx, fonds, category, engine, department)
+    failures = 0
+    label = "导入 / ingesting"
+    with click.progressbar(length=len(groups), label=label, file=sys.stderr, show_eta=True, show_pos=True,
+                           item_show_func=lambda s: s) as bar:
+        pages_done = 0
+
+        def progress(event: str, amount: int) -> None:
+            nonlocal pages_done
+            pages_done += amount
+            bar.label = f"{label} ({pages_done} 页/pages)"
+            bar.render_progress()
+
+        for files, meta in groups:
+            if "_error" in meta:
+                from ingest.pipeline import failed_result
+
+                result = failed_result(files, meta["_error"])
+            else:
+                bar.current_item = files[0].name
+                result = service.ingest_files(files, meta, progress)
+            failures += result["status"] == "failed"
+            bar.update(1)
+            _emit(result, as_json)
+    _index_outbox(ctx)
+    if failures:
+        click.echo(f"{failures} 个文件失败 / {failures} failed", err=True)
+        raise click.exceptions.Exit(1)
+
+
+def _emit(result: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    status = result["status"]
+    if status == "failed":
+        click.echo(f"✗ {', '.join(result.get('files') or []) or result.get('id')}: {result['error']}")
+    else:
+        extra = f" ← {result['duplicate_of']}" if status == "duplicate" else ""
+        reasons = f" [{', '.join(result['review_reasons'])}]" if result.get("review_reasons") else ""
+        click.echo(f"✓ {result['archival_code'] or result['id']} {status}{extra} {result['category']} "
+                   f"{result['secrecy']} {result['title'] or ''}{reasons}")
+
+
+@click.command("show", help="显示一件档案 / show one record")
+@click.argument("ref")
+@click.option("--user", "username", help="show as this user (the access policy applies)")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def show_command(ctx: Context, ref: str, username: str | None, as_json: bool) -> None:
+    with ctx.session() as session:
+        viewer = Viewer.of(get_user(session, username)) if username else Viewer.process("cli")
+        query = select(Record).where(Record.archival_code == ref)
+        if ref.isdigit():
+            query = select(Record).where(Record.id == int(ref))
+        record = session.execute(query).scalar_one_or_none()
+        if record is None or not can_see(viewer, record):
+            raise NotFound(f"no record {ref}")  # above clearance a record does not exist
+        actions = allowed_actions(viewer, record)
+        out = record_result(record)
+        out.update(
+            fonds=record.fonds.code, department=record.department, addressees=record.addressees,
+            secrecy_marking=record.secrecy_marking, declassify_on=_iso(record.declassify_on),
+            retention_due=_iso(record.retention_due), person_id_valid=record.person_id_valid,
+        )
+        if Action.VIEW_CONTENT in actions:
+            out["text"] = "\n\f".join(p.ocr_text for p in record.page_list)
+            out["page_list"] = [
+                {"page_no": p.page_no, "dpi": p.dpi, "color_mode": p.color_mode, "ocr_confidence": p.ocr_confidence,
+                 "blank": p.blank, "rotation": p.rotation, "skew_angle": p.skew_angle, "flags": p.flags}
+                for p in record.page_list
+            ]
+            out["objects"] = [
+                {"sha256": o.sha256, "role": o.role, "media_type": o.media_type, "size": o.size,
+                 "page_no": o.page_no, "filename": o.filename}
+                for o in session.execute(select(StoredObject).where(StoredObject.record_id == record.id)
+                                         .order_by(StoredObject.id)).scalars()
+            ]
+        audit.record(session, username or cli_actor(), "record.view", f"record:{record.id}",
+                     {"content": Action.VIEW_CONTENT in actions, "secrecy": record.secrecy})
+    if as_json:
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        for key, value in out.items():
+            if key not in ("text", "objects", "page_list"):
+                click.echo(f"{key}: {value}")
+        if "text" in out:
+            click.echo("\n" + out["text"])
+
+
+@click.command("watch", help="监视文件夹，导入扫描仪放入的文件 / ingest what a scanner drops into a folder")
+@click.argument("folder", type=click.Path(file_okay=False, exists=True))
+@click.option("--interval", default=5.0, show_default=True, help="seconds between looks")
+@click.option("--once", is_flag=True, help="look once and stop (for scripts and tests)")
+@click.option("--engine", default="rapidocr", show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def watch_command(ctx: Context, folder: str, interval: float, once: bool, engine: str, as_json: bool) -> None:
+    """A file is taken once its size has stayed the same for one interval (the scanner finished);
+    it then moves to done/ or failed/ beside it, so nothing is read twice or lost."""
+    root = Path(folder)
+    done, failed = root / "done", root / "failed"
+    done.mkdir(exist_ok=True)
+    failed.mkdir(exist_ok=True)
+    service = _service(ctx, None, None, engine, "")
+    sizes: dict[Path, int] = {}
+    while True:
+        for f in sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith(".")):
+            size = f.stat().st_size
+            if not once and sizes.get(f) != size:
+                sizes[f] = size
+                continue
+            sizes.pop(f, None)
+            with f.open("rb") as fh:
+                known = sniff_format(fh.read(16)) is not None
+            result = service.ingest_files([f]) if known else {"status": "failed", "error": f"{f.name}: not a scan"}
+            target = failed if result["status"] == "failed" else done
+            f.replace(target / f.name)
+            _emit({**result, "files": [f.name]}, as_json)
+        _index_outbox(ctx)
+        if once:
+            return
+        time.sleep(interval)
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None

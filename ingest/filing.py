@@ -1,0 +1,105 @@
+"""Filing: the record, its pages and objects in one catalog transaction, with an archival code
+and an index outbox row, or nothing at all."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from archive import archival_code, audit
+from archive.archival_code import CodeParts
+from archive.clock import utcnow
+from archive.codes import SECRECY_ORDER, RecordStatus, Secrecy
+from archive.models import IndexOutbox, Page, Record, StoredObject
+from archive.retention_dates import retention_dates
+
+
+@dataclasses.dataclass
+class PageResult:
+    page_no: int
+    width: int | None
+    height: int | None
+    dpi: int | None
+    color_mode: str
+    sha256: str  # the stored page image
+    ocr_engine: str
+    ocr_confidence: float | None
+    text: str
+    blank: bool
+    rotation: int
+    skew_angle: float
+    flags: list[str]
+
+
+@dataclasses.dataclass
+class Derived:
+    """An object made from the originals (page image, thumbnail, PDF, text)."""
+
+    sha256: str
+    size: int
+    media_type: str
+    role: str
+    page_no: int | None = None
+    filename: str = ""
+
+
+def higher_secrecy(a: str, b: str) -> str:
+    """Never under-classify: of two levels, keep the higher."""
+    return max(Secrecy(a), Secrecy(b), key=SECRECY_ORDER.index).value
+
+
+def set_status(session: Session, record: Record, status: RecordStatus, actor: str, **details) -> None:
+    previous = record.status
+    record.status = status.value
+    audit.record(session, actor, f"record.{status.value}", f"record:{record.id}",
+                 {"from": previous, **{k: v for k, v in details.items() if v not in (None, "", [])}})
+
+
+def file_record(session: Session, record: Record, *, fields: dict, pages: list[PageResult],
+                derived: list[Derived], review_reasons: list[str], actor: str) -> Record:
+    """Write everything about one processed record. Runs inside the caller's transaction."""
+    fields = dict(fields)
+    evidence = fields.pop("extra_evidence", None)
+    for name, value in fields.items():
+        setattr(record, name, value)
+    if evidence is not None:
+        record.extra = {**(record.extra or {}), "evidence": evidence}
+    record.pages = len(pages)
+    confidences = [p.ocr_confidence for p in pages if p.ocr_confidence is not None and not p.blank]
+    record.ocr_confidence = round(sum(confidences) / len(confidences), 4) if confidences else None
+    start, due, transfer = retention_dates(record.year, record.retention)
+    record.retention_start, record.retention_due, record.transfer_due = start, due, transfer
+    if record.archival_code is None:
+        parts = CodeParts(record.fonds.code, record.category_code, record.year, record.retention, record.org_code or "")
+        record.archival_code, record.item_no = archival_code.issue(session, parts)
+    elif not record.archival_code.startswith(CodeParts(record.fonds.code, record.category_code, record.year,
+                                                       record.retention, record.org_code or "").prefix + "-"):
+        # The code was issued before a correction changed its parts: codes are stable, note it.
+        record.notes = (record.notes + " ").lstrip() + "[档号按归档时的门类/年度/期限编制]"
+    # A resumed attempt may have left nothing (filing is atomic) but clear defensively.
+    session.execute(delete(Page).where(Page.record_id == record.id))
+    for p in pages:
+        session.add(Page(
+            record_id=record.id, page_no=p.page_no, width=p.width, height=p.height, dpi=p.dpi,
+            color_mode=p.color_mode, sha256=p.sha256, ocr_engine=p.ocr_engine, ocr_confidence=p.ocr_confidence,
+            ocr_text=p.text, blank=p.blank, rotation=p.rotation, skew_angle=p.skew_angle, flags=p.flags,
+            scanned_at=utcnow(),
+        ))
+    known = {(o.sha256, o.role, o.page_no) for o in session.execute(
+        select(StoredObject).where(StoredObject.record_id == record.id)).scalars()}
+    for d in derived:
+        if (d.sha256, d.role, d.page_no) in known:
+            continue
+        name = d.filename or (f"{record.archival_code}-{d.page_no:04d}" if d.page_no else record.archival_code)
+        session.add(StoredObject(sha256=d.sha256, size=d.size, media_type=d.media_type, role=d.role,
+                                 record_id=record.id, page_no=d.page_no, filename=name))
+    record.review_reasons = review_reasons
+    record.error = ""
+    record.filed_at = utcnow()
+    status = RecordStatus.NEEDS_REVIEW if review_reasons else RecordStatus.FILED
+    set_status(session, record, status, actor, archival_code=record.archival_code, review_reasons=review_reasons)
+    session.add(IndexOutbox(record_id=record.id, op="upsert"))
+    return record
+

@@ -1,0 +1,278 @@
+"""The ingest pipeline: receive → preprocess → OCR → extract and classify → derivatives → file.
+
+The same code runs in-process (CLI) and in a Celery worker. Every step before filing only adds
+content-addressed objects, so re-running after a crash at any point yields one record and no
+orphans; filing itself is one catalog transaction.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as futures
+import dataclasses
+import datetime as dt
+import io
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from sqlalchemy import select
+
+from archive import archival_code, audit
+from archive.archival_code import CodeParts
+from archive.clock import today
+from archive.codes import ObjectRole, RecordStatus, Retention, Secrecy
+from archive.db import Catalog
+from archive.errors import ArchiveError, ValidationError
+from archive.models import Record, StoredObject
+from ingest import stages
+from ingest.filing import Derived, PageResult, file_record, higher_secrecy, set_status
+from ingest.receive import digest_file, receive
+
+PAGE_BATCH = 4  # pages decoded at once: bounds memory on a 2,000-page PDF
+
+
+@dataclasses.dataclass
+class Options:
+    fonds: str = "J001"
+    category: str | None = None
+    engine: str = stages.DEFAULT_ENGINE
+    department: str = ""
+    operator: str = ""
+    review_threshold: float = 0.6
+    workers: int = max(1, os.cpu_count() or 1)
+
+
+Progress = Callable[[str, int], None]  # (event, amount): "page" per page done
+
+
+class IngestService:
+    def __init__(self, catalog: Catalog, store, *, actor: str, options: Options | None = None,
+                 anchor_every: int = 100):
+        self.catalog, self.store, self.actor = catalog, store, actor
+        self.options = options or Options()
+        self.anchor_every = anchor_every
+
+    # -- public -------------------------------------------------------------------------------
+
+    def ingest_files(self, files: list[Path], metadata: dict | None = None,
+                     progress: Progress | None = None) -> dict:
+        """Receive and process one record made of `files` (pages in order). Never raises for bad
+        input: the result carries `status` failed and `error` instead, so a batch goes on."""
+        metadata = dict(metadata or {})
+        try:
+            originals = [digest_file(Path(f)) for f in files]
+            received = receive(
+                self.catalog, self.store, originals, actor=self.actor,
+                fonds=metadata.pop("fonds", None) or self.options.fonds,
+                category=metadata.get("category") or self.options.category,
+                metadata={"department": self.options.department, **metadata},
+            )
+        except ArchiveError as exc:
+            return failed_result(files, str(exc))
+        if received.duplicate_of is not None:
+            result = self.describe(received.duplicate_of.id)
+            result.update(status="duplicate", duplicate_of=received.duplicate_of.archival_code or received.duplicate_of.id)
+            return result
+        return self.process(received.record_id, progress)
+
+    def process(self, record_id: int, progress: Progress | None = None) -> dict:
+        """Run every step after receiving for a record already in the catalog (resumable)."""
+        with self.catalog.session() as session:
+            record = session.get(Record, record_id)
+            if record is None:
+                raise ValidationError(f"record {record_id} does not exist")
+            if record.status in (RecordStatus.FILED.value, RecordStatus.NEEDS_REVIEW.value):
+                return self.describe(record_id)
+            set_status(session, record, RecordStatus.PROCESSING, self.actor)
+            originals = list(session.execute(
+                select(StoredObject).where(StoredObject.record_id == record_id,
+                                           StoredObject.role == ObjectRole.ORIGINAL.value).order_by(StoredObject.id)
+            ).scalars())
+            metadata = dict(record.extra.get("metadata", {}))
+        try:
+            pages, ocr_pages, derived, flags = self._pages(originals, progress)
+            fields, reasons = self._understand(pages, ocr_pages, flags, metadata)
+            code = self._assign_code(record_id, fields)
+            derived += self._derivatives(pages, ocr_pages, fields, code)
+            with self.catalog.session() as session:
+                record = session.get(Record, record_id)
+                file_record(session, record, fields=fields, pages=pages, derived=derived,
+                            review_reasons=reasons, actor=self.actor)
+            with self.catalog.session() as session:
+                audit.maybe_anchor(session, self.store, self.anchor_every)
+        except Exception as exc:  # noqa: BLE001 - one bad record must not stop the batch
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if not isinstance(exc, ArchiveError):
+                message = f"{type(exc).__name__}: {message}"
+            with self.catalog.session() as session:
+                record = session.get(Record, record_id)
+                record.error = message
+                set_status(session, record, RecordStatus.FAILED, self.actor, error=message)
+        return self.describe(record_id)
+
+    def describe(self, record_id: int) -> dict:
+        with self.catalog.session() as session:
+            return record_result(session.get(Record, record_id))
+
+    # -- steps --------------------------------------------------------------------------------
+
+    def _pages(self, originals: list[StoredObject], progress: Progress | None):
+        """Decode, preprocess and OCR every page, a few at a time, storing page images and thumbnails."""
+        pages: list[PageResult] = []
+        ocr_pages: list = []
+        derived: list[Derived] = []
+        flags: set[str] = set()
+        workdir = Path(tempfile.mkdtemp(prefix="archive-ingest-"))
+        try:
+            with futures.ThreadPoolExecutor(self.options.workers) as pool:
+                for obj in originals:
+                    local = workdir / obj.sha256
+                    with self.store.get(obj.sha256) as src, local.open("wb") as dst:
+                        shutil.copyfileobj(src, dst, 1 << 20)
+                    batch: list = []
+                    for page in stages.read_pages(local, obj.filename):
+                        batch.append(page)
+                        if len(batch) >= PAGE_BATCH:
+                            self._run_batch(pool, batch, pages, ocr_pages, derived, flags, progress)
+                    if batch:
+                        self._run_batch(pool, batch, pages, ocr_pages, derived, flags, progress)
+                    local.unlink()
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        if not pages:
+            raise ValidationError("no pages could be read")
+        return pages, ocr_pages, derived, flags
+
+    def _run_batch(self, pool, batch, pages, ocr_pages, derived, flags, progress) -> None:
+        results = list(pool.map(lambda p: stages.process_page(p, self.options.engine), batch))
+        batch.clear()  # release the decoded images before the next batch is read
+        for done in results:
+            page_no = len(pages) + 1
+            image_key = ""
+            if done.image_bytes is not None:
+                image_key = self.store.put(done.image_bytes, media_type=done.image_type)
+                derived.append(Derived(image_key, len(done.image_bytes), done.image_type,
+                                       ObjectRole.PAGE_IMAGE.value, page_no))
+            if done.thumbnail is not None:
+                key = self.store.put(done.thumbnail, media_type="image/jpeg")
+                derived.append(Derived(key, len(done.thumbnail), "image/jpeg", ObjectRole.THUMBNAIL.value, page_no))
+            pages.append(PageResult(
+                page_no=page_no, width=done.width, height=done.height, dpi=done.dpi, color_mode=done.color_mode,
+                sha256=image_key, ocr_engine=done.engine, ocr_confidence=done.confidence, text=done.text,
+                blank=done.blank, rotation=done.rotation, skew_angle=done.skew_angle, flags=done.flags,
+            ))
+            ocr_pages.append(done.ocr)
+            flags.update(done.flags)
+            if progress:
+                progress("page", 1)
+
+    def _understand(self, pages: list[PageResult], ocr_pages: list, flags: set[str],
+                    metadata: dict) -> tuple[dict, list[str]]:
+        lines = [line for ocr in ocr_pages for line in ocr.lines] or None
+        found = stages.understand("\n".join(p.text for p in pages), lines, sorted(flags),
+                                  review_threshold=self.options.review_threshold)
+        fields = dict(found.fields)
+        reasons = list(found.review_reasons)
+        # What the archivist supplied (manifest, CLI) wins over what was read, except that a
+        # secrecy marking on the page can only raise the level, never lower it.
+        for key, column in (("category", "category_code"), ("title", "title"), ("retention", "retention"),
+                            ("department", "department")):
+            if metadata.get(key):
+                fields[column] = metadata[key]
+        if self.options.category:
+            fields["category_code"] = self.options.category
+        if metadata.get("retention"):
+            fields["retention"] = Retention.parse(metadata["retention"]).value
+        if metadata.get("secrecy"):
+            fields["secrecy"] = higher_secrecy(Secrecy.parse(metadata["secrecy"]).value, fields["secrecy"])
+        if str(metadata.get("year", "")).isdigit():
+            fields["year"] = int(metadata["year"])
+        elif fields.get("doc_date"):
+            fields["year"] = fields["doc_date"].year
+        else:
+            fields["year"] = today().year
+            reasons.append("missing:date")
+        if all(p.blank for p in pages):
+            reasons.append("all_pages_blank")
+        low = [p.page_no for p in pages if "low_dpi" in p.flags]
+        if low:
+            reasons.append("low_dpi:" + ",".join(map(str, low[:10])))
+        return fields, list(dict.fromkeys(reasons))
+
+    def _assign_code(self, record_id: int, fields: dict) -> str:
+        """Give the record its archival code before derivatives carry it (stable on re-runs)."""
+        with self.catalog.session() as session:
+            record = session.get(Record, record_id)
+            if record.archival_code is None:
+                record.category_code, record.year = fields["category_code"], fields["year"]
+                record.retention = fields["retention"]
+                parts = CodeParts(record.fonds.code, record.category_code, record.year, record.retention,
+                                  record.org_code or "")
+                record.archival_code, record.item_no = archival_code.issue(session, parts)
+            return record.archival_code
+
+    def _derivatives(self, pages: list[PageResult], ocr_pages: list, fields: dict, code: str) -> list[Derived]:
+        images = (self._load_image(p.sha256) if p.sha256 else None for p in pages)
+        out = []
+        pdf = stages.searchable_pdf(images, pages, ocr_pages, title=fields.get("title") or "", archival_code=code)
+        if pdf is not None:
+            key = self.store.put(pdf, media_type="application/pdf")
+            out.append(Derived(key, len(pdf), "application/pdf", ObjectRole.PDF.value, filename=f"{code}.pdf"))
+        text = "\n\f".join(p.text for p in pages).encode("utf-8")
+        text_key = self.store.put(text, media_type="text/plain; charset=utf-8")
+        out.append(Derived(text_key, len(text), "text/plain; charset=utf-8", ObjectRole.TEXT.value,
+                           filename=f"{code}.txt"))
+        return out
+
+    def _load_image(self, key: str):
+        from PIL import Image
+
+        with self.store.get(key) as fh:
+            image = Image.open(io.BytesIO(fh.read()))
+            image.load()
+        return image
+
+
+JSON_FIELDS = ("id", "archival_code", "status", "category", "secrecy", "retention", "title", "doc_no", "issuer",
+               "date", "doc_type", "person_name", "person_id", "personnel_class", "business_step", "pages",
+               "sha256", "ocr_confidence", "review_reasons", "error")
+
+
+def record_result(record: Record) -> dict:
+    """The public JSON shape of `archive ingest --json` (one object per record)."""
+    return {
+        "id": record.id,
+        "archival_code": record.archival_code,
+        "status": record.status,
+        "category": record.category_code,
+        "secrecy": record.secrecy,
+        "secrecy_term_months": record.secrecy_term_months,
+        "retention": record.retention,
+        "title": record.title,
+        "doc_no": record.doc_no,
+        "issuer": record.issuer,
+        "date": record.doc_date.isoformat() if record.doc_date else None,
+        "doc_type": record.doc_type,
+        "person_name": record.person_name,
+        "person_id": record.person_id_number,
+        "personnel_class": record.personnel_class,
+        "business_step": record.business_step,
+        "disclosure": record.disclosure,
+        "pages": record.pages,
+        "sha256": record.source_sha256,
+        "ocr_confidence": record.ocr_confidence,
+        "review_reasons": list(record.review_reasons or []),
+        "error": record.error or None,
+    }
+
+
+def failed_result(files: Iterable[Path], error: str) -> dict:
+    out = dict.fromkeys(JSON_FIELDS)
+    out.update(status="failed", error=error, files=[str(f) for f in files], review_reasons=[])
+    return out
+
+
+def as_date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None

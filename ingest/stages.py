@@ -1,0 +1,145 @@
+"""The per-page and per-record steps of the pipeline, each delegating to its own module:
+sources (decode), preprocess, ocr, pdf_output, extract, classify. The pipeline only orders them."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator
+
+from PIL import Image
+
+from archive.codes import STATE_SECRET_LEVELS, Secrecy
+from ingest import sources
+from ingest.ocr import DEFAULT_ENGINE, get_engine
+from ingest.ocr.model import OcrPage
+from ingest.pdf_output import build_searchable_pdf, make_thumbnail
+from ingest.preprocess import prepare_page
+
+__all__ = ["DEFAULT_ENGINE", "PageDone", "Understanding", "process_page", "read_pages", "searchable_pdf", "understand"]
+
+
+def read_pages(path, filename: str) -> Iterator[sources.PageImage]:
+    return sources.read_pages(path, filename)
+
+
+@dataclasses.dataclass
+class PageDone:
+    image_bytes: bytes | None  # the corrected page image (derivative; the master stays untouched)
+    image_type: str
+    thumbnail: bytes | None
+    width: int | None
+    height: int | None
+    dpi: int | None
+    color_mode: str
+    engine: str
+    confidence: float | None
+    text: str
+    ocr: OcrPage
+    blank: bool
+    rotation: int
+    skew_angle: float
+    flags: list[str]
+
+
+def process_page(page: sources.PageImage, engine_name: str) -> PageDone:
+    dpi = int(round(page.dpi[0])) if page.dpi else None
+    if page.born_digital or page.image is None:
+        text = page.text or ""
+        return PageDone(None, "", None, page.width, page.height, dpi, page.color_mode, "born_digital",
+                        1.0 if text else None, text, OcrPage(text, [], 1.0 if text else 0.0, "born_digital"),
+                        not text.strip(), 0, 0.0, ["born_digital", *page.flags])
+    prepared = prepare_page(page.image, page.dpi)
+    meta = prepared.meta
+    if meta["blank"]:
+        ocr = OcrPage("", [], 0.0, engine_name)
+    else:
+        ocr = get_engine(engine_name).recognize(prepared.image)
+    image_bytes, image_type = encode_page(prepared.image)
+    thumb = make_thumbnail(prepared.image)
+    flags = list(dict.fromkeys([*page.flags, *meta["flags"]]))
+    return PageDone(image_bytes, image_type, thumb, meta["width"], meta["height"], dpi, meta["color_mode"],
+                    engine_name, None if meta["blank"] else ocr.mean_confidence, ocr.text, ocr, meta["blank"],
+                    meta["rotation"], float(meta["skew_angle"]), flags)
+
+
+def encode_page(image: Image.Image) -> tuple[bytes, str]:
+    """Bitonal pages as PNG (lossless, small), the rest as JPEG; deterministic for the same page."""
+    buf = io.BytesIO()
+    if image.mode == "1":
+        image.save(buf, "PNG", optimize=True)
+        return buf.getvalue(), "image/png"
+    image.convert("RGB" if image.mode not in ("L", "RGB") else image.mode).save(buf, "JPEG", quality=85)
+    return buf.getvalue(), "image/jpeg"
+
+
+def searchable_pdf(images: Iterable[Image.Image | None], pages: list, ocr_pages: list[OcrPage], *,
+                   title: str, archival_code: str) -> bytes | None:
+    """Page images with an invisible text layer; None when no page has an image (born-digital)."""
+    items = [
+        (image, ocr, (page.dpi, page.dpi) if page.dpi else None)
+        for image, page, ocr in zip(images, pages, ocr_pages, strict=True)
+        if image is not None
+    ]
+    if not items:
+        return None
+    return build_searchable_pdf(items, title=title, archival_code=archival_code)
+
+
+@dataclasses.dataclass
+class Understanding:
+    fields: dict  # catalog column names → values
+    review_reasons: list[str]
+
+
+def understand(text: str, lines: list | None, flags: Iterable[str], *, review_threshold: float) -> Understanding:
+    """Extract fields, classify, propose retention; say what a person should review."""
+    from ingest.classify import classify, propose_retention, review_reasons
+    from ingest.extract import extract_fields
+
+    flags = list(flags)
+    found = extract_fields(text, lines=lines, flags=flags)
+    kind = classify(text, found, flags)
+    retention, retention_confidence, retention_reason = propose_retention(
+        kind.category, kind.doc_type or found.doc_type, found.title or "", kind.business_step)
+    reasons = list(review_reasons(found, kind, threshold=review_threshold))
+    if retention_confidence < review_threshold:
+        reasons.append("low_confidence:retention")
+    doc_date = dt.date.fromisoformat(found.date) if found.date else None
+    secrecy = found.secrecy or Secrecy.PUBLIC.value
+    fields = {
+        "category_code": kind.category,
+        "personnel_class": kind.personnel_class or "",
+        "business_step": kind.business_step or "",
+        "doc_type": kind.doc_type or found.doc_type or "",
+        "title": found.title or "",
+        "doc_no": found.doc_no or "",
+        "issuer": found.issuer or "",
+        "doc_date": doc_date,
+        "addressees": found.addressees or "",
+        "person_name": found.person_name or "",
+        "person_id_number": found.person_id or "",
+        "person_id_valid": found.person_id_valid,
+        "secrecy": secrecy,
+        "secrecy_term_months": found.secrecy_term_months,
+        "secrecy_marking": found.evidence.get("secrecy", "")[:40],
+        "retention": retention,
+        "disclosure": found.disclosure or "on_request",
+    }
+    if Secrecy(secrecy) in STATE_SECRET_LEVELS:
+        start = dt.date.fromisoformat(found.secrecy_start) if found.secrecy_start else doc_date
+        fields["secrecy_start"] = start
+        months = found.secrecy_term_months or (Secrecy(secrecy).max_term_years or 0) * 12
+        if start and months and not found.secrecy_long_term:
+            fields["declassify_on"] = add_months(start, months)
+    evidence = {"extraction": found.evidence, "confidence": {**found.confidence, **kind.confidence},
+                "retention_reason": retention_reason, "flags": flags}
+    fields["extra_evidence"] = evidence
+    return Understanding(fields, reasons)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, 28))

@@ -1,0 +1,230 @@
+"""Chinese text analysis shared by every backend: normalisation, bigrams, query terms.
+
+`normalise` keeps the length of the text (one output character per input character), so an
+offset found in normalised text is the same offset in the original; snippets therefore show
+the page as scanned (traditional characters, full-width digits) with the hit marked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import unicodedata
+from pathlib import Path
+
+MAX_TERMS = 16
+FUZZY_MIN = 4  # terms of this many CJK characters still match with one character misread
+
+
+@functools.cache
+def _t2s_table() -> dict[int, int]:
+    """OpenCC's traditional->simplified character table (first candidate of TSCharacters).
+
+    Applied per character (not OpenCC's phrase segmentation): index and query go through the
+    same table, so forms always meet; it keeps offsets 1:1 and runs at str.translate speed.
+    """
+    import opencc
+
+    table: dict[int, int] = {}
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        trad, _, simp = line.partition("\t")
+        first = simp.split(" ")[0] if simp else ""
+        if len(trad) == 1 and len(first) == 1 and trad != first:
+            table[ord(trad)] = ord(first)
+    return table
+
+
+def _fold(ch: str) -> str:
+    """Width folding (NFKC) and lower case for one character, kept to one character."""
+    out = unicodedata.normalize("NFKC", ch).lower()
+    if len(out) == 1:
+        return out
+    low = ch.lower()
+    return low if len(low) == 1 else ch
+
+
+# Where NFKC changes single characters we care about: Latin/Greek, punctuation, Kangxi
+# radicals and CJK symbols, compatibility ideographs, full-width forms.
+_FOLD_RANGES = ((0x20, 0x3100), (0xF900, 0xFB00), (0xFE30, 0xFFF0), (0x2F800, 0x2FA20))
+
+
+@functools.cache
+def _table() -> dict[int, int]:
+    """One translate table: fold, then traditional->simplified, both character for character."""
+    t2s = _t2s_table()
+    table: dict[int, int] = dict(t2s)
+    for lo, hi in _FOLD_RANGES:
+        for cp in range(lo, hi):
+            folded = ord(_fold(chr(cp)))
+            folded = t2s.get(folded, folded)
+            if folded != cp:
+                table[cp] = folded
+    table[0x3000] = 0x20  # ideographic space
+    return table
+
+
+# OCR reads the 〔〕 of a document number as [ ] ［］ 【】 ( ) （）: after width folding the
+# year in any of them becomes 〔year〕 (same length, so offsets hold).
+_DOC_YEAR = re.compile(r"[\[【(〔]((?:19|20)\d\d)[\]】)〕]")
+
+
+def normalise(text: str) -> str:
+    """Fold width and case, convert traditional to simplified, unify document-number brackets."""
+    if not text:
+        return ""
+    out = _DOC_YEAR.sub(r"〔\1〕", text.translate(_table()))
+    if len(out) != len(text):  # cannot happen by construction; offsets depend on it
+        raise AssertionError("normalise changed the text length")
+    return out
+
+
+def _is_cjk(ch: str) -> bool:
+    cp = ord(ch)
+    return (
+        0x4E00 <= cp <= 0x9FFF
+        or 0x3400 <= cp <= 0x4DBF
+        or 0xF900 <= cp <= 0xFAFF
+        or 0x20000 <= cp <= 0x2FA1F
+        or cp == 0x3007  # 〇, the zero of dates such as 二〇〇九年
+    )
+
+
+_CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+# A CJK run may be broken by white space where OCR wrapped a line: it still reads as one word.
+_TOKEN = re.compile(rf"([{_CJK}](?:\s*[{_CJK}])*)|([^\W_{_CJK}]+)")
+_SPACE = re.compile(r"\s+")
+
+
+def doc_no_key(doc_no: str) -> str:
+    """A document number as compared exactly: normalised, without spaces."""
+    return _SPACE.sub("", normalise(doc_no))
+
+
+def person_id_key(value: str) -> str:
+    """Identity numbers: half width, no spaces, upper-case check character X."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", value or "")).upper()
+
+
+def key(value: str) -> str:
+    """Exact-match key for names, titles and archival codes."""
+    return _SPACE.sub("", normalise(value or ""))
+
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """One word-like run of normalised text: CJK characters (white space removed) or letters/digits."""
+
+    text: str
+    cjk: bool
+
+
+def runs(norm: str) -> list[Run]:
+    out = []
+    for cjk, word in _TOKEN.findall(norm):
+        if cjk:
+            out.append(Run(_SPACE.sub("", cjk) if len(cjk) > 1 else cjk, True))
+        else:
+            out.append(Run(word, False))
+    return out
+
+
+def run_tokens(run: Run) -> list[str]:
+    if not run.cjk:
+        return [run.text]
+    t = run.text
+    if len(t) == 1:
+        return [t]
+    return list(map(str.__add__, t[:-1], t[1:]))  # bigrams, at C speed
+
+
+def tokens(norm: str) -> list[str]:
+    """Bigrams of CJK runs, whole words otherwise (what Elasticsearch's cjk analyzer does)."""
+    return analyse(norm)[0]
+
+
+def skip_tokens(norm: str) -> list[str]:
+    """Character pairs one apart (c[i] c[i+2]) in CJK runs: what survives an OCR misread of c[i+1]."""
+    return analyse(norm)[1]
+
+
+def analyse(norm: str) -> tuple[list[str], list[str]]:
+    """Tokens and skip pairs of normalised text in one pass over its runs."""
+    toks: list[str] = []
+    skips: list[str] = []
+    for run in runs(norm):
+        toks.extend(run_tokens(run))
+        t = run.text
+        if run.cjk and len(t) >= 3:
+            skips.extend(map(str.__add__, t[:-2], t[2:]))
+    return toks, skips
+
+
+def search_text(text: str) -> str:
+    """Normalised text with white space inside CJK runs removed (for Elasticsearch's analyzer)."""
+    return " ".join(run.text for run in runs(normalise(text)))
+
+
+# --- query terms --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Variant:
+    """One way a misread term can still match: phrases that must all occur plus a skip pair."""
+
+    phrases: tuple[str, ...]
+    skip: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Term:
+    """One white-space separated word of the query, as normalised text."""
+
+    text: str  # normalised, CJK white space removed; may mix runs ("2018〕56号" -> "2018 56号")
+    tokens: tuple[str, ...]
+
+    @property
+    def cjk_only(self) -> bool:
+        return bool(self.tokens) and all(_is_cjk(c) for c in self.text)
+
+    @property
+    def prefix(self) -> bool:
+        """Ends in a lone CJK character ("号", "2020年7月"): in a page that character usually
+        starts a bigram with the next one (月受理), so the last token is matched as a prefix."""
+        last = self.text.rsplit(" ", 1)[-1]
+        return len(last) == 1 and _is_cjk(last)
+
+    @property
+    def fuzzy(self) -> tuple[Variant, ...]:
+        """For a CJK term of n >= 4 characters, one variant per position that may be misread."""
+        t = self.text
+        if not self.cjk_only or len(t) < FUZZY_MIN:
+            return ()
+        out = []
+        for i in range(len(t)):
+            left, right = t[:i], t[i + 1 :]
+            phrases = tuple(p for p in (left, right) if len(p) >= 2)
+            skip = t[i - 1] + t[i + 1] if 0 < i < len(t) - 1 else None
+            out.append(Variant(phrases, skip))
+        return tuple(out)
+
+
+def query_terms(text: str) -> list[Term]:
+    """Split user text into terms; every character not a letter, digit or CJK is a separator.
+
+    Nothing here is query syntax: quotes, brackets, colons, AND/OR are just text.
+    """
+    terms: list[Term] = []
+    for chunk in _SPACE.split(normalise(text or "")):
+        rs = runs(chunk)
+        if not rs:
+            continue
+        toks = tuple(tok for r in rs for tok in run_tokens(r))
+        terms.append(Term(" ".join(r.text for r in rs), toks))
+    return terms
+
+
+def phrase_forms(term: Term) -> list[str]:
+    """The strings a highlighter looks for (exact term, CJK runs joined as in the page)."""
+    return [term.text]

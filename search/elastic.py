@@ -1,0 +1,467 @@
+"""The Elasticsearch backend, with the official client and its default headers.
+
+Versioned indices (`<alias>-v<time>`) sit behind an alias; `rebuild` fills a new one and
+swaps the alias in one atomic call, so searches never see a half-built index. Text fields
+use the built-in `cjk` analyzer (bigrams, width folding) on text already normalised by
+search.analysis (traditional->simplified, which Elasticsearch cannot do by itself).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
+from elasticsearch.helpers import streaming_bulk
+
+from archive.errors import ValidationError
+from archive.policy import AccessFilter, Viewer, record_filter
+from search import analysis
+from search.highlight import make_hit
+from search.model import (
+    FACET_SIZE,
+    SCORE_EXACT,
+    SCORE_KEY,
+    SCORE_MATCH,
+    SCORE_TITLE,
+    Health,
+    IndexUnavailable,
+    SearchDocument,
+    SearchIndex,
+    SearchQuery,
+    SearchResult,
+    check_suggest,
+    decode_cursor,
+    encode_cursor,
+    ensure_indexable,
+)
+
+DEFAULT_ALIAS = "archive-records"
+KEYWORDS = (
+    "archival_code", "title", "doc_no", "issuer", "person_name", "person_id", "category", "year",
+    "retention", "secrecy", "fonds", "doc_type", "personnel_class", "business_step", "department",
+    "status", "digest", "name_key", "title_key", "code_sort",
+)  # fmt: skip
+TEXT_FIELDS = ("title_s", "meta_s", "body")
+NO_CODE = "\U0010ffff"
+DERIVED = (*TEXT_FIELDS, "skips", "name_key", "title_key", "code_sort", "digest", "rid")
+
+
+def mappings(smartcn: bool = False) -> dict[str, Any]:
+    text: dict[str, Any] = {"type": "text", "analyzer": "cjk"}
+    if smartcn:  # a word-segmenting subfield when the plugin is installed; the query does not need it
+        text = {**text, "fields": {"smart": {"type": "text", "analyzer": "smartcn"}}}
+    props: dict[str, Any] = {k: {"type": "keyword"} for k in KEYWORDS}
+    props["title"] = {"type": "keyword", "ignore_above": 2048}
+    props.update({f: dict(text) for f in TEXT_FIELDS})
+    props["body"]["position_increment_gap"] = 100  # no phrase across a page break
+    props["skips"] = {"type": "text", "analyzer": "whitespace", "norms": False}
+    props["doc_date"] = {"type": "date", "format": "strict_date"}
+    props["rid"] = {"type": "long"}
+    props["pages"] = {"type": "object", "enabled": False}  # original text, for snippets only
+    return {
+        "dynamic": "strict",
+        "_source": {"excludes": ["title_s", "meta_s", "body", "skips"]},
+        "properties": props,
+    }
+
+
+SETTINGS = {"number_of_shards": 1, "max_result_window": 10_000}
+
+
+def to_source(doc: SearchDocument) -> dict[str, Any]:
+    src = doc.to_dict()
+    src.pop("id")
+    pages = [analysis.normalise(p.text) for p in doc.pages]
+    meta = analysis.normalise(
+        " ".join((doc.archival_code, doc.doc_no, doc.issuer, doc.person_name, doc.person_id))
+    )
+    src.update(
+        rid=doc.id,
+        digest=doc.digest,
+        name_key=analysis.key(doc.person_name),
+        title_key=analysis.key(doc.title),
+        title_s=analysis.search_text(doc.title),
+        meta_s=analysis.search_text(meta),
+        body=[analysis.search_text(p) for p in pages],
+        skips=" ".join(
+            " ".join(analysis.skip_tokens(t)) for t in (analysis.normalise(doc.title), meta, *pages)
+        ),
+    )
+    # Records without a code sort last; a real value (not "missing") keeps cursors plain JSON.
+    src["code_sort"] = doc.archival_code or NO_CODE
+    if src["doc_date"] is None:
+        src.pop("doc_date")
+    return src
+
+
+def from_source(rid: Any, src: dict[str, Any]) -> SearchDocument:
+    values = {k: v for k, v in src.items() if k not in DERIVED}
+    values["id"] = int(rid)
+    return SearchDocument.from_dict(values)
+
+
+# -- query translation -------------------------------------------------------------------------
+
+
+def access_filters(access: AccessFilter) -> list[dict[str, Any]]:
+    """`archive.policy.AccessFilter` as Elasticsearch filter clauses (see AccessFilter.matches)."""
+    out: list[dict[str, Any]] = [{"terms": {"secrecy": sorted(access.secrecy)}}]
+    if access.categories is not None:
+        out.append({"terms": {"category": sorted(access.categories)}})
+    if access.departments is not None:
+        # A record with no owning department belongs to the whole bureau.
+        out.append(
+            {
+                "bool": {
+                    "should": [
+                        {"term": {"department": ""}},
+                        {"terms": {"department": sorted(access.departments)}},
+                    ],
+                    "minimum_should_match": 1,
+                }
+            }
+        )
+    if not access.include_destroyed:
+        out.append({"bool": {"must_not": [{"term": {"status": "destroyed"}}]}})
+    return out
+
+
+def _phrase(text: str, fields: tuple[str, ...] = TEXT_FIELDS, prefix: bool = False) -> dict[str, Any]:
+    if prefix and len(text) == 1:  # one character: any bigram starting with it
+        return {"bool": {"should": [{"prefix": {f: text}} for f in fields], "minimum_should_match": 1}}
+    if prefix:
+        return {
+            "multi_match": {
+                "query": text,
+                "type": "phrase_prefix",
+                "fields": list(fields),
+                "max_expansions": 1000,
+            }
+        }
+    return {"multi_match": {"query": text, "type": "phrase", "fields": list(fields)}}
+
+
+def _term_clause(term: analysis.Term) -> dict[str, Any]:
+    """One query word: its exact phrase, or one of its misread variants (see analysis.Term.fuzzy)."""
+    should = [_phrase(term.text, prefix=term.prefix)]
+    for v in term.fuzzy:
+        must = [_phrase(p) for p in v.phrases]
+        if v.skip:
+            must.append({"term": {"skips": v.skip}})
+        should.append({"bool": {"must": must}})
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def _const(clause: dict[str, Any], boost: float) -> dict[str, Any]:
+    return {"constant_score": {"filter": clause, "boost": boost}}
+
+
+def build_query(query: SearchQuery) -> dict[str, Any]:
+    filters = access_filters(query.access)
+    for field, values in query.key_filters().items():
+        column = {"person_name": "name_key", "id": "rid"}.get(field, field)
+        filters.append({"terms": {column: [int(v) for v in values] if field == "id" else list(values)}})
+    if query.date_from or query.date_to:
+        rng = {}
+        if query.date_from:
+            rng["gte"] = query.date_from.isoformat()
+        if query.date_to:
+            rng["lte"] = query.date_to.isoformat()
+        filters.append({"range": {"doc_date": rng}})
+    terms = query.terms
+    should: list[dict[str, Any]] = []
+    if terms:
+        filters.append({"bool": {"must": [_term_clause(t) for t in terms]}})
+        should = [
+            _const({"bool": {"must": [_phrase(t.text, prefix=t.prefix) for t in terms]}}, SCORE_EXACT),
+            _const({"bool": {"must": [_phrase(t.text, ("title_s",), t.prefix) for t in terms]}}, SCORE_TITLE),
+            _const(
+                {
+                    "bool": {
+                        "should": [
+                            {"term": {"name_key": analysis.key(query.text)}},
+                            {"term": {"person_id": analysis.person_id_key(query.text)}},
+                            {"term": {"doc_no": analysis.doc_no_key(query.text)}},
+                            {"term": {"archival_code": query.text.strip()}},
+                        ],
+                        "minimum_should_match": 1,
+                    }
+                },
+                SCORE_KEY,
+            ),
+        ]
+    return {"bool": {"filter": filters, "must": [_const({"match_all": {}}, SCORE_MATCH)], "should": should}}
+
+
+SORTS = {
+    "relevance": [{"_score": "desc"}, {"doc_date": {"order": "desc", "missing": "_last"}}, {"rid": "desc"}],
+    "date": [{"doc_date": {"order": "desc", "missing": "_last"}}, {"rid": "desc"}],
+    "archival_code": [{"code_sort": "asc"}, {"rid": "asc"}],
+}
+
+
+class ElasticsearchIndex(SearchIndex):
+    backend = "elasticsearch"
+
+    def __init__(
+        self,
+        url: str | None = None,
+        alias: str = DEFAULT_ALIAS,
+        *,
+        client: Elasticsearch | None = None,
+        refresh_writes: bool = False,
+        **client_options: Any,
+    ):
+        if client is None:
+            options = {"request_timeout": 30, "max_retries": 2, "retry_on_timeout": True, **client_options}
+            client = Elasticsearch(url, **options)
+        self.es = client
+        self.alias = alias
+        self.refresh_writes = refresh_writes  # tests: make each write visible before returning
+        self._ready = False
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def _call(self, fn, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN001
+        try:
+            return fn(*args, **kwargs)
+        except NotFoundError:
+            raise
+        except (ApiError, TransportError) as exc:
+            self._ready = False  # a restarted server may have lost the alias: check again next time
+            raise IndexUnavailable(f"Elasticsearch: {exc}") from None
+
+    def _smartcn(self) -> bool:
+        try:
+            plugins = self.es.nodes.info(metric="plugins")
+            return any(
+                p.get("name") == "analysis-smartcn"
+                for n in plugins["nodes"].values()
+                for p in n.get("plugins", [])
+            )
+        except Exception:  # noqa: BLE001 - optional: servers without the nodes API have no plugin either
+            return False
+
+    def _new_index(self) -> str:
+        name = f"{self.alias}-v{dt.datetime.now(dt.UTC):%Y%m%d%H%M%S%f}"
+        body_mappings = mappings(self._smartcn())
+        self._call(
+            self.es.indices.put_index_template,
+            name=self.alias,
+            index_patterns=[f"{self.alias}-v*"],
+            template={"settings": SETTINGS, "mappings": body_mappings},
+        )
+        self._call(self.es.indices.create, index=name, settings=SETTINGS, mappings=body_mappings)
+        return name
+
+    def _ensure(self) -> None:
+        """Create the first versioned index and its alias when there is none."""
+        if self._ready:
+            return
+        if not self._call(self.es.indices.exists_alias, name=self.alias):
+            name = self._new_index()
+            self._call(
+                self.es.indices.update_aliases, actions=[{"add": {"index": name, "alias": self.alias}}]
+            )
+        self._ready = True
+
+    def _refresh(self, index: str | None = None) -> None:
+        self._call(self.es.indices.refresh, index=index or self.alias)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def index(self, doc: SearchDocument) -> None:
+        self.bulk([doc])
+
+    def _actions(self, docs: Iterable[SearchDocument], index: str) -> Iterator[dict[str, Any]]:
+        for doc in docs:
+            ensure_indexable(doc)
+            yield {"_op_type": "index", "_index": index, "_id": str(doc.id), "_source": to_source(doc)}
+
+    def _bulk(self, docs: Iterable[SearchDocument], index: str) -> int:
+        ok, errors = 0, []
+        try:
+            # streaming_bulk retries documents rejected with 429 with exponential back-off.
+            for success, item in streaming_bulk(
+                self.es,
+                self._actions(docs, index),
+                chunk_size=500,
+                max_retries=6,
+                initial_backoff=0.5,
+                max_backoff=30,
+                raise_on_error=False,
+            ):
+                if success:
+                    ok += 1
+                else:
+                    errors.append(item)
+        except (ApiError, TransportError) as exc:
+            self._ready = False
+            raise IndexUnavailable(f"Elasticsearch bulk: {exc}") from None
+        if errors:
+            raise IndexUnavailable(f"Elasticsearch refused {len(errors)} documents, first: {errors[0]}")
+        return ok
+
+    def bulk(self, docs: Iterable[SearchDocument]) -> int:
+        self._ensure()
+        n = self._bulk(docs, self.alias)
+        if self.refresh_writes:
+            self._refresh()
+        return n
+
+    def delete(self, record_id: int) -> None:
+        self._ensure()
+        try:
+            self._call(
+                self.es.delete, index=self.alias, id=str(record_id), refresh=self.refresh_writes or None
+            )
+        except NotFoundError:
+            pass
+
+    def rebuild(self, docs: Iterable[SearchDocument]) -> int:
+        name = self._new_index()
+        try:
+            n = self._bulk(docs, name)
+            self._refresh(name)
+        except BaseException:
+            self._call(self.es.indices.delete, index=name)
+            raise
+        try:
+            old = list(self._call(self.es.indices.get_alias, name=self.alias).body)
+        except NotFoundError:
+            old = []
+        actions = [{"remove": {"index": o, "alias": self.alias}} for o in old]
+        actions.append({"add": {"index": name, "alias": self.alias}})
+        self._call(self.es.indices.update_aliases, actions=actions)  # atomic: one request
+        for o in old:
+            try:
+                self._call(self.es.indices.delete, index=o)
+            except NotFoundError:
+                pass
+        self._ready = True
+        return n
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, record_id: int) -> SearchDocument | None:
+        self._ensure()
+        try:
+            res = self._call(self.es.get, index=self.alias, id=str(record_id))
+        except NotFoundError:
+            return None
+        return from_source(res["_id"], res["_source"])
+
+    def count(self) -> int:
+        self._ensure()
+        return int(self._call(self.es.count, index=self.alias)["count"])
+
+    def digests(self) -> Iterator[tuple[int, str]]:
+        self._ensure()
+        after = None
+        while True:
+            kwargs: dict[str, Any] = {"search_after": after} if after else {}
+            res = self._call(
+                self.es.search,
+                index=self.alias,
+                query={"match_all": {}},
+                sort=[{"rid": "asc"}],
+                size=1000,
+                source_includes=["digest"],
+                **kwargs,
+            )
+            hits = res["hits"]["hits"]
+            for h in hits:
+                yield int(h["_id"]), h["_source"].get("digest", "")
+            if len(hits) < 1000:
+                return
+            after = hits[-1]["sort"]
+
+    def health(self) -> Health:
+        try:
+            self._ensure()
+            status = self.es.cluster.health()["status"]
+            n = self.count()
+            return Health(
+                status in ("green", "yellow"), self.backend, n, f"cluster {status}, alias {self.alias}"
+            )
+        except (IndexUnavailable, ApiError, TransportError) as exc:
+            return Health(False, self.backend, None, str(exc))
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        started = time.perf_counter()
+        if query.access.deny_all:
+            return SearchResult.empty(query)
+        self._ensure()
+        kwargs: dict[str, Any] = {}
+        if query.search_after:
+            kwargs["search_after"] = decode_cursor(query.search_after, len(SORTS[query.sort]))
+        else:
+            kwargs["from_"] = query.offset
+        aggs = {
+            f: {"terms": {"field": f, "size": FACET_SIZE + 1, "order": [{"_count": "desc"}, {"_key": "asc"}]}}
+            for f in query.facets
+        }
+        res = self._call(
+            self.es.search,
+            index=self.alias,
+            query=build_query(query),
+            sort=SORTS[query.sort],
+            size=query.size,
+            track_total_hits=True,
+            aggs=aggs or None,
+            **kwargs,
+        )
+        facets = {
+            f: [
+                (str(b["key"]), int(b["doc_count"]))
+                for b in res["aggregations"][f]["buckets"]
+                if b["key"] != ""
+            ][:FACET_SIZE]
+            for f in query.facets
+        }
+        terms = query.terms
+        raw = res["hits"]["hits"]
+        hits = tuple(
+            make_hit(query.viewer, terms, from_source(h["_id"], h["_source"]), h["_score"] or SCORE_MATCH)
+            for h in raw
+        )
+        cursor = encode_cursor(raw[-1]["sort"]) if raw and len(raw) == query.size else None
+        return SearchResult(
+            hits, int(res["hits"]["total"]["value"]), facets, (time.perf_counter() - started) * 1000, cursor
+        )
+
+    def suggest(self, prefix: str, viewer: Viewer, field: str = "person_name", limit: int = 10) -> list[str]:
+        pkey = check_suggest(prefix, field, limit)
+        access = record_filter(viewer)
+        if access.deny_all or not pkey:
+            return []
+        self._ensure()
+        key_field = "name_key" if field == "person_name" else "title_key"
+        res = self._call(
+            self.es.search,
+            index=self.alias,
+            size=0,
+            query={"bool": {"filter": [*access_filters(access), {"prefix": {key_field: pkey}}]}},
+            aggs={
+                "v": {
+                    "terms": {
+                        "field": field,
+                        "size": limit + 1,
+                        "order": [{"_count": "desc"}, {"_key": "asc"}],
+                    }
+                }
+            },
+        )
+        return [b["key"] for b in res["aggregations"]["v"]["buckets"] if b["key"] != ""][:limit]
+
+    def close(self) -> None:
+        self.es.close()
+
+
+def _check_url_alias(alias: str) -> str:
+    if not alias or not all(c.isalnum() or c in "-_" for c in alias) or alias[0] in "-_":
+        raise ValidationError(f"index alias {alias!r}: use letters, digits, - and _")
+    return alias.lower()

@@ -1,0 +1,88 @@
+"""Filing rules: manifests group pages, markings are never under-filed, a crashed run resumes
+into exactly one record with no orphan objects, and the watch folder takes what a scanner drops."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from archive import audit
+from archive.models import AuditEvent, IndexOutbox, Record, StoredObject
+from ingest import stages
+from tests.pipeline.conftest import small_scan
+
+
+def test_manifest_groups_files_into_one_record_in_page_order(service, tmp_path):
+    from ingest.manifest import read_manifest
+
+    (tmp_path / "p1.png").write_bytes(small_scan(["第一页 社会保险待遇核定表"]))
+    (tmp_path / "p2.png").write_bytes(small_scan(["第二页 申请材料"]))
+    manifest = tmp_path / "batch.csv"
+    manifest.write_text("文件,件,门类,年度,保管期限,密级,题名\np1.png,A,SB,2020,D100,internal,[养老待遇核定]\n"
+                        "p2.png,A,,,,,\n", encoding="utf-8")
+    (files, meta), = read_manifest(manifest)
+    assert [f.name for f in files] == ["p1.png", "p2.png"]
+    result = service.ingest_files(files, meta)
+    assert result["pages"] == 2 and result["category"] == "SB" and result["retention"] == "D100"
+    assert result["title"] == "[养老待遇核定]" and result["archival_code"].startswith("J001-SB·2020-D100-")
+    with service.catalog.session() as s:
+        pages = s.get(Record, result["id"]).page_list
+        assert "第一页" in pages[0].ocr_text and "第二页" in pages[1].ocr_text
+
+
+def test_a_marking_on_the_page_beats_a_lower_manifest_level(service, tmp_path):
+    scan = tmp_path / "s.png"
+    scan.write_bytes(small_scan(["秘密★5年", "关于人事档案保密管理的意见", "2019年3月1日"]))
+    result = service.ingest_files([scan], {"secrecy": "public"})
+    assert result["secrecy"] == "secret", result
+    assert result["secrecy_term_months"] == 60
+    assert result["status"] == "needs_review"  # a state-secret marking is always reviewed
+
+
+def test_a_crash_mid_record_resumes_into_one_record_without_orphans(service, tmp_path, monkeypatch):
+    scan = tmp_path / "c.png"
+    scan.write_bytes(small_scan(["关于印发档案管理办法的通知", "2018年8月15日"]))
+    real = stages.searchable_pdf
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt("power cut")  # not an ordinary error: the process dies here
+
+    monkeypatch.setattr(stages, "searchable_pdf", crash)
+    try:
+        service.ingest_files([scan])
+    except KeyboardInterrupt:
+        pass
+    with service.catalog.session() as s:
+        record = s.execute(select(Record)).scalar_one()
+        assert record.status == "processing" and not record.page_list
+    monkeypatch.setattr(stages, "searchable_pdf", real)
+    result = service.ingest_files([scan])  # the same bytes again: the interrupted record is finished
+    assert result["status"] in ("filed", "needs_review") and result["id"] == record.id
+    with service.catalog.session() as s:
+        assert s.scalar(select(func.count(Record.id))) == 1
+        referenced = set(s.execute(select(StoredObject.sha256)).scalars())
+        assert s.scalar(select(func.count(IndexOutbox.id))) == 1
+        actions = [e.action for e in s.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars()]
+        assert actions.count("record.received") == 1 and actions[-1] in ("record.filed", "record.needs_review")
+        assert audit.verify(s).ok
+    stored = set(service.store.iter_keys())
+    assert stored == referenced, f"orphans: {stored - referenced}"
+
+
+def test_watch_folder_takes_finished_files(tmp_path):
+    inbox = tmp_path / "scanner"
+    inbox.mkdir()
+    (inbox / "page.png").write_bytes(small_scan(["劳动保障监察 行政处罚决定书"]))
+    (inbox / "readme.txt").write_text("not a scan", encoding="utf-8")
+    env = dict(os.environ, ARCHIVE_HOME=str(tmp_path / "home"))
+    for var in ("ARCHIVE_DATABASE_URL", "ARCHIVE_STORAGE_URL", "ARCHIVE_SEARCH_URL", "ARCHIVE_BROKER_URL"):
+        env.pop(var, None)
+    archive = str(Path(sys.executable).parent / "archive")
+    subprocess.run([archive, "init"], env=env, check=True, capture_output=True)
+    out = subprocess.run([archive, "watch", str(inbox), "--once", "--json"], env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert (inbox / "done" / "page.png").exists() and (inbox / "failed" / "readme.txt").exists()
+    assert not (inbox / "page.png").exists()
