@@ -24,9 +24,15 @@ step "archive user list"
 step "archive audit verify"
 "$archive" audit verify
 
-# --- Extension point: ingest (ingest issue) ---------------------------------------------------
-# step "archive ingest samples/   (OCR, classify, file and index the bundled sample scans)"
-# "$archive" ingest samples/ --progress
+step "archive ingest ingest/samples/scans   (OCR, classify, file and index the bundled sample scans)"
+"$archive" ingest ingest/samples/scans
+
+step "archive search 档案 --user archivist   (what the archivist finds)"
+if ! "$archive" user list | grep -q '^archivist '; then
+  printf 'archivist-password\n' | "$archive" user add archivist --role archivist --clearance confidential \
+    --display-name 档案员 --password-stdin
+fi
+ARCHIVE_USER=archivist "$archive" search 档案 --limit 5
 
 # --- Extension point: web (web issue) ---------------------------------------------------------
 # step "archive serve   (http://127.0.0.1:8000, Ctrl-C to stop)"

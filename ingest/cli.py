@@ -204,3 +204,61 @@ def watch_command(ctx: Context, folder: str, interval: float, once: bool, engine
 
 def _iso(value) -> str | None:
     return value.isoformat() if value else None
+
+
+@click.command("review", help="更正并确认一件档案（离开待审队列）/ correct and confirm a record")
+@click.argument("ref")
+@click.option("--user", "username", required=True, help="the archivist making the correction")
+@click.option("--set", "pairs", multiple=True, metavar="FIELD=VALUE",
+              help="e.g. category_code=RS personnel_class=3 title=... (repeatable)")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def review_command(ctx: Context, ref: str, username: str, pairs: tuple[str, ...], as_json: bool) -> None:
+    from ingest.corrections import correct
+
+    changes = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise ArchiveError(f"--set {pair!r}: write FIELD=VALUE")
+        key, value = pair.split("=", 1)
+        changes[key.strip()] = value.strip()
+    with ctx.session() as session:
+        viewer = Viewer.of(get_user(session, username))
+        query = select(Record).where(Record.id == int(ref)) if ref.isdigit() else select(Record).where(
+            Record.archival_code == ref)
+        record = session.execute(query).scalar_one_or_none()
+        if record is None or not can_see(viewer, record):
+            raise NotFound(f"no record {ref}")
+        result = record_result(correct(session, viewer, record, changes))
+    _index_outbox(ctx)
+    _emit(result, as_json)
+
+
+@click.group("classifier", help="分类模型 / the classifier")
+def classifier_group() -> None:
+    pass
+
+
+@classifier_group.command("train", help="用合成样本和档案员的更正重新训练，报告留出集准确率 / retrain and report accuracy")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def classifier_train(ctx: Context, as_json: bool) -> None:
+    from ingest.classify import active_model_path, forget_loaded_models, save, train_and_report
+    from ingest.corrections import labelled_examples
+
+    with ctx.session() as session:
+        corrections = labelled_examples(session)
+    model, report = train_and_report(corrections)
+    path = active_model_path(ctx.settings.home / "models")
+    save(model, path)
+    forget_loaded_models()
+    with ctx.session() as session:
+        audit.record(session, cli_actor(), "classifier.trained", str(path),
+                     {"accuracy": report["accuracy"], "corrections": report["corrections"]})
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, default=str))
+        return
+    click.echo(f"训练样本 {report['train_examples']}，留出 {report['test_examples']}，其中更正 {report['corrections']} 条")
+    for target, accuracy in report["accuracy"].items():
+        click.echo(f"  {target}: 留出集准确率 / held-out accuracy {accuracy:.3f}")
+    click.echo(f"模型已保存 / saved: {path}")

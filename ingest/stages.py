@@ -95,19 +95,17 @@ class Understanding:
 
 def understand(text: str, lines: list | None, flags: Iterable[str], *, review_threshold: float) -> Understanding:
     """Extract fields, classify, propose retention; say what a person should review."""
-    from ingest.classify import classify, propose_retention, review_reasons
+    from ingest.classify import classify, review_reasons
     from ingest.extract import extract_fields
 
     flags = list(flags)
     found = extract_fields(text, lines=lines, flags=flags)
-    kind = classify(text, found, flags)
-    retention, retention_confidence, retention_reason = propose_retention(
-        kind.category, kind.doc_type or found.doc_type, found.title or "", kind.business_step)
+    kind = classify(text, found, flags, threshold=review_threshold)
+    retention = kind.retention or "D30"
     reasons = list(review_reasons(found, kind, threshold=review_threshold))
-    if retention_confidence < review_threshold:
-        reasons.append("low_confidence:retention")
     doc_date = dt.date.fromisoformat(found.date) if found.date else None
-    secrecy = found.secrecy or Secrecy.PUBLIC.value
+    # The classifier's level is never below a printed marking and raises personal data to internal.
+    secrecy = max(Secrecy(kind.secrecy or "public"), Secrecy(found.secrecy or "public"), key=lambda s: s.rank).value
     fields = {
         "category_code": kind.category,
         "personnel_class": kind.personnel_class or "",
@@ -134,7 +132,7 @@ def understand(text: str, lines: list | None, flags: Iterable[str], *, review_th
         if start and months and not found.secrecy_long_term:
             fields["declassify_on"] = add_months(start, months)
     evidence = {"extraction": found.evidence, "confidence": {**found.confidence, **kind.confidence},
-                "retention_reason": retention_reason, "flags": flags}
+                "reasons": kind.reasons, "flags": flags}
     fields["extra_evidence"] = evidence
     return Understanding(fields, reasons)
 

@@ -243,6 +243,7 @@ def default_model(directory: str | Path | None = None) -> TrainedModel:
             if base is not None:
                 try:
                     save(model, base / _cache_name())
+                    _drop_stale_caches(base)
                 except OSError:
                     pass  # a read-only home still classifies, it just trains again next time
         _loaded[key] = model
@@ -257,6 +258,13 @@ def forget_loaded_models() -> None:
 
 def _cache_name() -> str:
     return f"classifier-f{MODEL_FORMAT}-d{TRAINING_DATA_VERSION}-sk{sklearn.__version__}.pkl"
+
+
+def _drop_stale_caches(base: Path) -> None:
+    """Caches of older formats, data versions or libraries are never read again."""
+    for path in base.glob("classifier-f*-d*-sk*.pkl"):
+        if path.name != _cache_name():
+            path.unlink(missing_ok=True)
 
 
 def _read_cached(base: Path | None) -> TrainedModel | None:

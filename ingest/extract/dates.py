@@ -38,7 +38,8 @@ _DOC_LABEL = re.compile(r"(?:日期|时间)\s*[:：]?\s*$")
 _MADE_LABEL = re.compile(
     r"(?:填表|填报|成文|签发|核定|审批|审核|批准|决定|裁决|制表|经办|报送|落款|登记|办理|拍摄)\s*(?:日期|时间)\s*[:：]?\s*$"
 )
-_PRINTED = re.compile(r"^\s*印\s*发|^\s*印发")
+_PRINTED = re.compile(r"^\s*印\s*发")
+_PRINT_SCORE = 0.55
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def _score(line: Line, m: re.Match[str], full: bool, position: float) -> float:
         return 0.0
     rest = re.sub(r"[\s()（）]", "", before + after)
     if _PRINTED.match(after):
-        score = 0.55  # 印发 date of the distribution block: the printing, not the signing
+        score = _PRINT_SCORE  # 印发 date of the distribution block: the printing, not the signing
     elif _MADE_LABEL.search(before[-10:]):
         score = 0.88
     elif _DOC_LABEL.search(before[-10:]):
@@ -115,4 +116,8 @@ def find_date(lines: Sequence[Line]) -> Found | None:
     if not candidates:
         return None
     best = max(candidates, key=lambda c: (c.score, c.line))
+    printed = [c.date for c in candidates if c.score == _PRINT_SCORE]
+    if printed and best.date > max(printed):
+        # Signed after it was printed cannot be: one of the two was misread (3 read as 8).
+        return Found(best.date, min(best.score, 0.45), f"{best.evidence} (after the 印发 date {max(printed)})", best.line)
     return Found(best.date, best.score, best.evidence, best.line)

@@ -1,0 +1,74 @@
+"""Archivists' corrections: a person fixes what ingest read, the record leaves the review queue,
+and the corrected record becomes a labelled example for the classifier."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive import audit
+from archive.codes import BUSINESS_STEPS, PERSONNEL_CLASSES, RecordStatus, Retention, Secrecy
+from archive.errors import Conflict, Forbidden, ValidationError
+from archive.models import Category, IndexOutbox, Record
+from archive.policy import Action, Viewer, allowed_actions, may_lower_secrecy, rank
+
+EDITABLE = ("category_code", "personnel_class", "business_step", "doc_type", "title", "doc_no", "issuer",
+            "retention", "secrecy", "person_name", "person_id_number")
+
+
+def correct(session: Session, viewer: Viewer, record: Record, changes: dict) -> Record:
+    """Apply a person's corrections (audited with before and after) and confirm the record."""
+    if Action.EDIT not in allowed_actions(viewer, record):
+        raise Forbidden(f"{viewer.username} may not edit record {record.id}")
+    if record.status not in (RecordStatus.FILED.value, RecordStatus.NEEDS_REVIEW.value):
+        raise Conflict(f"record {record.id} is {record.status}: only filed records can be corrected")
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValidationError(f"cannot correct {', '.join(sorted(unknown))}")
+    _validate(session, changes)
+    if "secrecy" in changes and rank(changes["secrecy"]) < rank(record.secrecy) and not may_lower_secrecy(viewer):
+        raise Forbidden("lowering a secrecy level needs the security officer")
+    before = {k: getattr(record, k) for k in changes}
+    for key, value in changes.items():
+        setattr(record, key, value)
+    record.review_reasons = []
+    record.status = RecordStatus.FILED.value
+    record.extra = {**(record.extra or {}), "reviewed_by": viewer.username}
+    audit.record(session, viewer.username, "record.corrected", f"record:{record.id}",
+                 {"before": before, "after": changes})
+    session.add(IndexOutbox(record_id=record.id, op="upsert"))
+    return record
+
+
+def _validate(session: Session, changes: dict) -> None:
+    try:
+        if "secrecy" in changes:
+            changes["secrecy"] = Secrecy.parse(changes["secrecy"]).value
+        if "retention" in changes:
+            changes["retention"] = Retention.parse(changes["retention"]).value
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    if "category_code" in changes and session.get(Category, changes["category_code"]) is None:
+        raise ValidationError(f"unknown category {changes['category_code']!r}")
+    if changes.get("personnel_class") and changes["personnel_class"] not in PERSONNEL_CLASSES:
+        raise ValidationError(f"personnel class must be one of {', '.join(PERSONNEL_CLASSES)}")
+    if changes.get("business_step") and changes["business_step"] not in BUSINESS_STEPS:
+        raise ValidationError(f"business step must be one of {'、'.join(BUSINESS_STEPS)}")
+
+
+def labelled_examples(session: Session) -> list[tuple[str, dict]]:
+    """(text, labels) for every record a person confirmed: the classifier's training corrections."""
+    rows = session.execute(
+        select(Record).where(Record.status == RecordStatus.FILED.value).order_by(Record.id)
+    ).scalars()
+    out = []
+    for record in rows:
+        if not (record.extra or {}).get("reviewed_by"):
+            continue
+        labels = {"category": record.category_code}
+        if record.category_code == "RS" and record.personnel_class:
+            labels["personnel_class"] = record.personnel_class.split("-")[0]
+        if record.category_code == "SB" and record.business_step:
+            labels["business_step"] = record.business_step
+        out.append(("\n".join(p.ocr_text for p in record.page_list), labels))
+    return out
