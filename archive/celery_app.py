@@ -6,6 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from celery import Celery
+from celery.schedules import crontab
 
 from archive.config import Settings, load_settings, local_path
 
@@ -54,8 +55,13 @@ def make_celery(settings: Settings | None = None) -> Celery:
     settings = settings or load_settings()
     application = Celery("archive")
     application.conf.update(celery_config(settings))
+    # Times are Asia/Shanghai (the app's timezone). Tasks are named, so archive/ imports none of them.
     application.conf.beat_schedule = {
         "anchor-audit-chain": {"task": "retention.anchor_audit_chain", "schedule": 600.0},
+        "retention-daily-sweep": {"task": "retention.daily_sweep", "schedule": crontab(hour=2, minute=0)},
+        "fixity-nightly-slice": {"task": "retention.fixity_nightly", "schedule": crontab(hour=3, minute=0)},
+        "remind-overdue-loans": {"task": "archive.lending.remind_overdue", "schedule": crontab(hour=8, minute=30)},
+        "index-outbox-drain": {"task": "search.drain_outbox", "schedule": 60.0},
     }
     application.autodiscover_tasks(lambda: [m.rsplit(".", 1)[0] for m in TASK_MODULES], related_name="tasks")
     return application

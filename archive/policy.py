@@ -138,7 +138,10 @@ def allowed_actions(viewer: Viewer, record: RecordLike, *, viewing_grant: bool =
     secrecy = Secrecy(record.secrecy)
     destroyed = record.status == RecordStatus.DESTROYED
     role_actions = ROLE_ACTIONS[viewer.role]
-    if viewer.role in READER_ROLES and not destroyed:
+    # Personnel files are read only through an approved consultation (DOMAIN.md §5), except by the
+    # archivist who keeps them; search may find them by name, but shows no content.
+    personnel = record.category_code == "RS" and viewer.role is not Role.ARCHIVIST
+    if viewer.role in READER_ROLES and not destroyed and (viewing_grant or not personnel):
         if secrecy in (Secrecy.PUBLIC, Secrecy.INTERNAL) or viewing_grant or viewer.role is Role.ARCHIVIST:
             # The archivist holds the store; top-secret content is shown only in the reading room.
             if secrecy is not Secrecy.TOP_SECRET or viewing_grant:

@@ -17,3 +17,6 @@ def verify_audit_chain() -> dict:
             return audit.verify(session).to_dict()
     finally:
         catalog.dispose()
+
+
+import archive.lending.tasks  # noqa: E402, F401  (registers the lending tasks with the worker)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import io
-import math
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -39,22 +38,26 @@ def apply(image: Image.Image, text: str) -> Image.Image:
     """Return a copy of `image` with `text` tiled across it (RGB)."""
     base = image.convert("RGBA")
     width, height = base.size
-    size = max(14, min(width, height) // 28)
-    fnt = font(size)
-    left, top, right, bottom = ImageDraw.Draw(base).textbbox((0, 0), text, font=fnt)
-    tile_w, tile_h = right - left + size * 3, bottom - top + size * 4
-    # Draw on a larger canvas, rotate, crop to the page: tiles cover the corners too.
-    diag = int(math.hypot(width, height)) + tile_w
-    layer = Image.new("RGBA", (diag, diag), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(layer)
-    for row, y in enumerate(range(0, diag, tile_h)):
-        offset = (tile_w // 2) * (row % 2)
-        for x in range(-offset, diag, tile_w):
-            draw.text((x, y), text, font=fnt, fill=(200, 30, 30, OPACITY))
-    layer = layer.rotate(ANGLE, resample=Image.Resampling.BICUBIC)
-    cx, cy = (diag - width) // 2, (diag - height) // 2
-    layer = layer.crop((cx, cy, cx + width, cy + height))
+    tile = _tile(text, max(14, min(width, height) // 28))
+    # Stamp the rotated tile on a grid, every other row shifted by half a tile; a margin of one
+    # tile on each side lets the grid run off the edges so the corners are covered too.
+    step_x, step_y = tile.width * 3 // 4, tile.height * 2 // 3
+    layer = Image.new("RGBA", (width + 2 * tile.width, height + 2 * tile.height), (0, 0, 0, 0))
+    for row, y in enumerate(range(0, layer.height - tile.height + 1, step_y)):
+        for x in range((step_x // 2) * (row % 2), layer.width - tile.width + 1, step_x):
+            layer.alpha_composite(tile, dest=(x, y))
+    layer = layer.crop((tile.width, tile.height, tile.width + width, tile.height + height))
     return Image.alpha_composite(base, layer).convert("RGB")
+
+
+@functools.lru_cache(maxsize=32)
+def _tile(text: str, size: int) -> Image.Image:
+    """The text once, rotated, on a transparent background (cached: one per viewer and minute)."""
+    fnt = font(size)
+    left, top, right, bottom = ImageDraw.Draw(Image.new("RGBA", (1, 1))).textbbox((0, 0), text, font=fnt)
+    tile = Image.new("RGBA", (right - left + size * 2, bottom - top + size * 2), (0, 0, 0, 0))
+    ImageDraw.Draw(tile).text((size - left, size - top), text, font=fnt, fill=(200, 30, 30, OPACITY))
+    return tile.rotate(ANGLE, resample=Image.Resampling.BICUBIC, expand=True)
 
 
 def render(page: bytes | Image.Image, text: str, *, fmt: str = "PNG") -> bytes:

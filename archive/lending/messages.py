@@ -32,6 +32,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def msg(key: str, **kwargs: object) -> str:
-    zh, en = MESSAGES[key]
+def msg(message_key: str, /, **kwargs: object) -> str:
+    zh, en = MESSAGES[message_key]
     return (en if lang() == "en" else zh).format(**kwargs)

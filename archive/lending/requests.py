@@ -77,10 +77,9 @@ def create_request(
         raise ValidationError(msg("top_secret_form"))
     if personnel:
         _check_personnel(session, form, readers, record_ids, volume_ids)
-    home = sorted(requester.departments)[0] if requester.departments else ""
-    other = outside is not None or any(
-        t.department and requester.departments and t.department not in requester.departments for t, _ in targets
-    )
+    # The first department of a user's scope is their own (home) department.
+    home = requester.departments[0] if requester.departments else ""
+    other = outside is not None or any(t.department and t.department != home for t, _ in targets)
     rule = approvals.chain_for(
         approvals.load_matrix(session), approvals.RequestFacts(level, extract, bool(other), personnel)
     )
@@ -141,8 +140,8 @@ def _check_personnel(session: Session, form: str, readers: list[str], record_ids
 
 def get_request(session: Session, request_id: int, *, lock: bool = False) -> LoanRequest:
     query = select(LoanRequest).where(LoanRequest.id == request_id)
-    if lock:
-        query = query.with_for_update()
+    if lock:  # refreshed under the row lock: a concurrent approval may have changed it
+        query = query.with_for_update().execution_options(populate_existing=True)
     request = session.execute(query).scalar_one_or_none()
     if request is None:
         raise NotFound(msg("not_found", what=f"request {request_id}"))
@@ -243,7 +242,21 @@ def _require_archivist(session: Session, actor: str, request: LoanRequest) -> Vi
     distinct_people([request.requester, *request.readers], [actor], what=f"issuing {request.number}")
     if not _sees_all(session, viewer, request):
         raise NotFound(msg("not_found", what=f"request {request.id}"))
+    for reader in request.readers:  # clearances or levels may have changed since the request
+        if not _sees_all(session, viewer_of(session, reader), request):
+            raise Conflict(f"{reader} is no longer cleared for every item of {request.number}")
     return viewer
+
+
+def cancel(session: Session, actor: str, request_id: int) -> LoanRequest:
+    """The requester withdraws a request that was not issued yet."""
+    request = get_request(session, request_id, lock=True)
+    if request.requester != actor:
+        raise Forbidden("only the requester cancels a request")
+    _require_status(request, "pending", "approved")
+    request.status, request.closed_at = "cancelled", utcnow()
+    audit.record(session, actor, "loan.cancel", f"loan:{request.number}")
+    return request
 
 
 def issue_loans(
@@ -352,6 +365,7 @@ def list_requests(session: Session, actor: str, *, status: str | None = None) ->
             continue
         if _sees_all(session, viewer, request):
             out.append(request)
+    audit.record(session, actor, "loan.list", "loans", {"status": status or "", "count": len(out)})
     return out
 
 
@@ -369,6 +383,7 @@ def describe(session: Session, actor: str, request: LoanRequest) -> dict:
             vol = session.get(Volume, item.volume_id)
             items.append({"volume": vol.id, "code": vol.archival_code, "title": vol.title, "secrecy": item.secrecy})
     loans = session.execute(select(Loan).where(Loan.request_id == request.id)).scalars().all()
+    audit.record(session, actor, "loan.view", f"loan:{request.number}", {"items": len(items)})
     return {
         "id": request.id, "number": request.number, "requester": request.requester, "form": request.form,
         "purpose": request.purpose, "level": request.level, "status": request.status, "rule": request.rule,

@@ -72,6 +72,15 @@ def test_state_secrets_need_a_grant_and_never_download():
     assert Action.DOWNLOAD in allowed_actions(archivist, Rec(secrecy="internal"))
 
 
+def test_personnel_files_need_a_grant_except_for_the_archivist():
+    rs = Rec(category_code="RS", secrecy="internal")
+    staff = viewer(clearance=Secrecy.SECRET)
+    assert can_see(staff, rs)
+    assert Action.VIEW_CONTENT not in allowed_actions(staff, rs)
+    assert Action.VIEW_CONTENT in allowed_actions(staff, rs, viewing_grant=True)
+    assert Action.VIEW_CONTENT in allowed_actions(viewer(role=Role.ARCHIVIST), rs)
+
+
 def test_destroyed_records_have_no_content():
     archivist = viewer(role=Role.ARCHIVIST)
     acts = allowed_actions(archivist, Rec(status="destroyed"))

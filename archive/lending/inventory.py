@@ -1,0 +1,90 @@
+"""Stock check (盘点, every six months): scan volume codes shelf by shelf, then close the check to
+get missing, misplaced and unexpected volumes. The result stays on the check row."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive import audit
+from archive.clock import utcnow
+from archive.errors import Conflict, Forbidden, NotFound
+from archive.lending.access import viewer_of
+from archive.lending.messages import msg
+from archive.lending.models import InventoryCheck, InventoryScan
+from archive.lending.store import parse_path
+from archive.models import Location, Volume
+from archive.policy import Action, may
+
+
+def _archivist(session: Session, actor: str) -> None:
+    if not may(viewer_of(session, actor), Action.LEND):
+        raise Forbidden(f"{actor} may not run a stock check")
+
+
+def open_check(session: Session, actor: str, room: str = "") -> InventoryCheck:
+    _archivist(session, actor)
+    check = InventoryCheck(room=room, opened_by=actor)
+    session.add(check)
+    session.flush()
+    audit.record(session, actor, "inventory.open", f"inventory:{check.id}", {"room": room})
+    return check
+
+
+def _open(session: Session, check_id: int) -> InventoryCheck:
+    check = session.get(InventoryCheck, check_id)
+    if check is None:
+        raise NotFound(msg("not_found", what=f"inventory check {check_id}"))
+    if check.closed_at is not None:
+        raise Conflict(msg("check_closed", id=check_id))
+    return check
+
+
+def scan(session: Session, actor: str, check_id: int, shelf: str, codes: list[str]) -> int:
+    """Record the codes found on one shelf (read by a barcode scanner or typed)."""
+    _archivist(session, actor)
+    check = _open(session, check_id)
+    path = "-".join(p for p in parse_path(shelf).values() if p)
+    codes = [c.strip() for c in codes if c.strip()]
+    for code in codes:
+        session.add(InventoryScan(check_id=check.id, location_path=path, code=code, scanned_by=actor))
+    session.flush()
+    audit.record(session, actor, "inventory.scan", f"inventory:{check.id}", {"shelf": path, "count": len(codes)})
+    return len(codes)
+
+
+def close_check(session: Session, actor: str, check_id: int) -> dict:
+    _archivist(session, actor)
+    check = _open(session, check_id)
+    scans = session.execute(select(InventoryScan).where(InventoryScan.check_id == check.id)).scalars().all()
+    seen = {s.code: s.location_path for s in scans}
+    query = select(Volume, Location.path).outerjoin(Location, Location.id == Volume.location_id)
+    if check.room:
+        query = query.where(Location.room == check.room)
+    volumes = session.execute(query).all()
+    known = {v.archival_code: (v, path) for v, path in volumes}
+    missing, misplaced, on_loan = [], [], []
+    for code, (volume, path) in sorted(known.items()):
+        if volume.status in ("destroyed", "transferred"):
+            continue
+        if code not in seen:
+            (on_loan if volume.status == "on_loan" else missing).append(
+                {"code": code, "expected": path or ""})
+        elif path != seen[code]:
+            misplaced.append({"code": code, "expected": path or "", "found": seen[code]})
+    elsewhere = {v.archival_code: (v, path) for v, path in session.execute(
+        select(Volume, Location.path).outerjoin(Location, Location.id == Volume.location_id)
+        .where(Volume.archival_code.in_(sorted(set(seen) - set(known))))).all()}
+    unexpected = []
+    for code, found in sorted(seen.items()):
+        volume, path = known.get(code) or elsewhere.get(code) or (None, None)
+        if volume is None or volume.status in ("destroyed", "transferred"):
+            unexpected.append({"code": code, "found": found})  # not in the catalog, or no longer ours
+        elif code in elsewhere:
+            misplaced.append({"code": code, "expected": path or "", "found": found})  # from another room
+    result = {"scanned": len(seen), "expected": len(known), "missing": missing, "misplaced": misplaced,
+              "unexpected": unexpected, "on_loan": on_loan}
+    check.result, check.closed_at = result, utcnow()
+    audit.record(session, actor, "inventory.close", f"inventory:{check.id}", {
+        k: len(v) if isinstance(v, list) else v for k, v in result.items()})
+    return result

@@ -1,0 +1,177 @@
+"""Electronic and reading-room viewing: time-limited grants, watermarked pages, downloads.
+
+A grant is what archive.policy calls `viewing_grant`: with it a cleared reader sees state-secret
+content. Top-secret content is shown only in the reading room, with the accompanying archivist
+recorded on the grant; nothing at `secret` or above is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive import audit, watermark
+from archive.clock import CHINA, utcnow
+from archive.codes import Role, Secrecy
+from archive.errors import Forbidden, ValidationError
+from archive.lending.access import user_of, viewer_of, visible_record
+from archive.lending.messages import msg
+from archive.lending.models import LoanRequest, ViewingGrant
+from archive.lending.requests import PERSONNEL, _require_archivist, _require_status, get_request
+from archive.models import Page, Record
+from archive.policy import Action, allowed_actions, rank
+
+PLACES = ("electronic", "reading_room")
+
+
+def issue_grants(
+    session: Session, actor: str, request_id: int, *, accompanied_by: str = "", hours: int | None = None,
+) -> list[ViewingGrant]:
+    """Open an approved reading-room or electronic request: one grant per reader and record."""
+    request = get_request(session, request_id, lock=True)
+    _require_status(request, "approved")
+    if request.form not in PLACES:
+        raise ValidationError("use requests.issue_loans for physical loans")
+    _require_archivist(session, actor, request)
+    top_secret = request.level == Secrecy.TOP_SECRET
+    if top_secret:
+        if request.form != "reading_room":
+            raise ValidationError(msg("reading_room_only"))
+        if not accompanied_by or user_of(session, accompanied_by).role != Role.ARCHIVIST.value \
+                or accompanied_by in request.readers:
+            raise ValidationError(msg("accompany"))
+    until = utcnow() + (dt.timedelta(hours=hours) if hours else dt.timedelta(days=request.days))
+    download = request.form == "electronic" and rank(request.level) < rank(Secrecy.SECRET) and not request.personnel
+    grants = []
+    for record_id in _record_ids(session, request):
+        for reader in request.readers:
+            grant = ViewingGrant(
+                request_id=request.id, record_id=record_id, username=reader, place=request.form,
+                accompanied_by=accompanied_by, download=download, issued_by=actor, expires_at=until,
+            )
+            session.add(grant)
+            grants.append(grant)
+    request.status = "issued"
+    session.flush()
+    audit.record(session, actor, "viewing.grant", f"loan:{request.number}", {
+        "records": sorted({g.record_id for g in grants}), "readers": request.readers, "place": request.form,
+        "accompanied_by": accompanied_by, "expires_at": until.isoformat(), "download": download,
+    })
+    return grants
+
+
+def _record_ids(session: Session, request: LoanRequest) -> list[int]:
+    ids = [i.record_id for i in request.items if i.record_id is not None]
+    volume_ids = [i.volume_id for i in request.items if i.volume_id is not None]
+    if volume_ids:
+        ids += list(session.execute(select(Record.id).where(Record.volume_id.in_(volume_ids))).scalars())
+    return sorted(set(ids))
+
+
+def current_grant(session: Session, username: str, record_id: int, *, place: str | None = None) -> ViewingGrant | None:
+    now = utcnow()
+    query = select(ViewingGrant).where(
+        ViewingGrant.username == username, ViewingGrant.record_id == record_id, ViewingGrant.revoked_at.is_(None),
+    )
+    if place:
+        query = query.where(ViewingGrant.place == place)
+    for grant in session.execute(query.order_by(ViewingGrant.id.desc())).scalars():
+        if _aware(grant.starts_at) <= now < _aware(grant.expires_at):
+            return grant
+    return None
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def view_page(
+    session: Session, actor: str, record_id: int, page_no: int, load_page: Callable[[Page], bytes], *,
+    place: str = "electronic",
+) -> bytes:
+    """Render one page for the viewer, watermarked (viewer, time, loan number); audited.
+
+    `load_page` fetches the stored image and is called only after every check passed.
+    """
+    viewer = viewer_of(session, actor)
+    record = visible_record(session, viewer, record_id)
+    if place not in PLACES:
+        raise ValidationError(f"place must be one of {', '.join(PLACES)}")
+    # A reading-room grant opens pages only on the reading-room terminal.
+    grant = current_grant(session, actor, record_id, place=place)
+    if record.secrecy == Secrecy.TOP_SECRET and (grant is None or place != "reading_room"):
+        raise Forbidden(msg("reading_room_only"))
+    if record.category_code == PERSONNEL and viewer.role is not Role.ARCHIVIST and (
+            grant is None or place != "reading_room"):
+        raise Forbidden(msg("personnel_room"))  # stricter than the policy's internal-level default
+    if Action.VIEW_CONTENT not in allowed_actions(viewer, record, viewing_grant=grant is not None):
+        raise Forbidden(msg("no_grant"))
+    page = session.execute(select(Page).where(Page.record_id == record.id, Page.page_no == page_no)).scalar_one_or_none()
+    if page is None:
+        raise ValidationError(f"record {record_id} has no page {page_no}")
+    number = get_request(session, grant.request_id).number if grant else "-"
+    shown_at = utcnow().astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+    name = user_of(session, actor).display_name or actor
+    image = watermark.render(load_page(page), watermark.watermark_text(name, shown_at, number))
+    audit.record(session, actor, "page.view", f"record:{record.id}", {
+        "page": page_no, "loan": number, "place": place, "secrecy": record.secrecy,
+        "accompanied_by": grant.accompanied_by if grant else "",
+    })
+    return image
+
+
+def may_download(session: Session, actor: str, record_id: int) -> bool:
+    viewer = viewer_of(session, actor)
+    record = visible_record(session, viewer, record_id)
+    grant = current_grant(session, actor, record_id)
+    if rank(record.secrecy) >= rank(Secrecy.SECRET):
+        return False
+    if grant is not None and not grant.download:
+        return False
+    return Action.DOWNLOAD in allowed_actions(viewer, record, viewing_grant=grant is not None)
+
+
+def download(session: Session, actor: str, record_id: int) -> Record:
+    """Check and audit a download; the caller streams the bytes after this returns."""
+    if not may_download(session, actor, record_id):
+        raise Forbidden(msg("no_download"))
+    record = session.get(Record, record_id)
+    audit.record(session, actor, "record.download", f"record:{record_id}", {"secrecy": record.secrecy})
+    return record
+
+
+def close_viewing(session: Session, actor: str, request_id: int) -> LoanRequest:
+    request = get_request(session, request_id, lock=True)
+    _require_status(request, "issued")
+    _require_archivist(session, actor, request)
+    now = utcnow()
+    for grant in session.execute(select(ViewingGrant).where(ViewingGrant.request_id == request.id)).scalars():
+        grant.revoked_at = grant.revoked_at or now
+    request.status, request.closed_at = "closed", now
+    audit.record(session, actor, "viewing.close", f"loan:{request.number}")
+    return request
+
+
+def readers_of(session: Session, actor: str, record_id: int) -> list[dict]:
+    """Who read a `confidential` or higher record (grants and page views), for auditors and the
+    security officer; they must themselves be cleared for the record."""
+    from archive.models import AuditEvent
+
+    viewer = viewer_of(session, actor)
+    if viewer.role not in (Role.AUDITOR, Role.SECURITY_OFFICER, Role.ARCHIVIST):
+        raise Forbidden(f"{actor} may not list the readers of a record")
+    record = visible_record(session, viewer, record_id)
+    grants = session.execute(select(ViewingGrant).where(ViewingGrant.record_id == record.id)
+                             .order_by(ViewingGrant.id)).scalars().all()
+    views = session.execute(select(AuditEvent).where(AuditEvent.action == "page.view",
+                                                     AuditEvent.target == f"record:{record.id}")
+                            .order_by(AuditEvent.seq)).scalars().all()
+    out = [{"reader": g.username, "what": "grant", "place": g.place, "accompanied_by": g.accompanied_by,
+            "at": g.starts_at.isoformat(), "loan": get_request(session, g.request_id).number} for g in grants]
+    out += [{"reader": e.actor, "what": "page_view", "page": e.details.get("page"), "at": e.time,
+             "loan": e.details.get("loan")} for e in views]
+    audit.record(session, actor, "record.readers", f"record:{record.id}", {"count": len(out)})
+    return out

@@ -1,0 +1,33 @@
+"""`archive fixity [--slice N/M | --nightly M] [--json]`: the fixity audit from the command line."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from archive.cli import Context, pass_ctx
+from retention import fixity
+from storage import open_store
+
+
+@click.command("fixity", help="重新计算对象 SHA-256，发现被改、缺失与多余的对象 / fixity audit of stored objects")
+@click.option("--slice", "slice_text", help="check slice N of M, e.g. 2/7")
+@click.option("--nightly", type=int, help="check tonight's slice of M, rotating day by day")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def fixity_command(ctx: Context, slice_text: str | None, nightly: int | None, as_json: bool) -> None:
+    n, m = fixity.parse_slice(slice_text) if slice_text else fixity.nightly_slice(nightly) if nightly else (1, 1)
+    store = open_store(ctx.settings.storage_url)
+    with ctx.session() as session:
+        result = fixity.run(session, store, slice_no=n, slices=m)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(f"完整性检查 fixity {result.slice}: 核对 checked {result.checked}, 被改 changed {len(result.changed)}, "
+                   f"缺失 missing {len(result.missing)}, 多余 unexpected {len(result.unexpected)}")
+        for kind in ("changed", "missing", "unexpected"):
+            for key in getattr(result, kind):
+                click.echo(f"  {kind}: {key}")
+    if not result.ok:
+        raise click.exceptions.Exit(3)

@@ -1,0 +1,219 @@
+"""Retention schedule, extensions and the daily sweep, with the clock moved over 30 years."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from archive import audit
+from archive.config import load_settings
+from archive.errors import Forbidden, ValidationError
+from archive.lifecycle_models import RetentionChange
+from archive.models import Record, RetentionRule
+from retention import appraisal, destruction, rules, schedule, secrecy, sweep
+from tests.retention.builders import make_record
+from tests.retention.workflow import concluded_batch
+
+
+def test_dates_count_from_first_january_after_formation(world):
+    with world["catalog"].session() as s:
+        r = make_record(s, world["fonds_id"], year=2018, retention="D10", retention_due=None)
+        schedule.assign_dates(s, r)
+        assert (r.retention_start, r.retention_due, r.transfer_due) == (
+            dt.date(2019, 1, 1), dt.date(2029, 1, 1), dt.date(2039, 1, 1))
+        county = load_settings({"ARCHIVE_BUREAU_LEVEL": "county", "ARCHIVE_HOME": "/tmp/x"})
+        schedule.assign_dates(s, r, county)
+        assert r.transfer_due == dt.date(2029, 1, 1)
+
+
+def test_new_records_take_retention_from_the_schedule(world):
+    with world["catalog"].session() as s:
+        r = Record(fonds_id=world["fonds_id"], category_code="WS", year=2018, retention="", title="关于局务会议的纪要")
+        rule = schedule.apply_schedule(s, r)
+        assert (rule.kind, r.retention, r.retention_due) == ("重要会议纪要", "Y", None)
+        r2 = Record(fonds_id=world["fonds_id"], category_code="SB", year=2018, retention="", title="社会保障卡申领")
+        schedule.apply_schedule(s, r2)
+        assert r2.retention == "D50" and r2.retention_due == dt.date(2069, 1, 1)
+
+
+def test_schedule_change_recomputes_pending_records_with_reason_and_approver(world):
+    cat = world["catalog"]
+    with cat.session() as s:
+        rule = s.execute(select(RetentionRule).where(RetentionRule.kind == "一般人事事项")).scalar_one()
+        governed = make_record(s, world["fonds_id"], title="关于考勤的通知", retention="D10").id
+        other = make_record(s, world["fonds_id"], title="关于某会议的通知", retention="D30").id
+        extended = make_record(s, world["fonds_id"], title="关于年休的通知", retention="D10")
+        schedule.extend(s, extended, years=3, reason="仍需参考", decided_by="ap1")
+        extended_id, rule_id = extended.id, rule.id
+        with pytest.raises(Forbidden):  # nobody approves their own change
+            schedule.change_rule(s, rule_id=rule_id, retention="D30", reason="r", changed_by="boss", approved_by="boss")
+        with pytest.raises(Forbidden):
+            schedule.change_rule(s, rule_id=rule_id, retention="D30", reason="r", changed_by="arch", approved_by="staff1")
+        with pytest.raises(ValidationError):
+            schedule.change_rule(s, rule_id=rule_id, retention="D30", reason=" ", changed_by="arch", approved_by="boss")
+    world["clock"].tick(3600)
+    with cat.session() as s:
+        change = schedule.change_rule(s, rule_id=rule_id, retention="D30", reason="上级新规定", changed_by="arch",
+                                      approved_by="boss")
+        assert change.version == 2 and change.recomputed == 1
+        assert s.get(Record, governed).retention_due == dt.date(2039, 1, 1)
+        assert s.get(Record, other).retention_due == dt.date(2039, 1, 1)  # D30 from the start
+        assert s.get(Record, extended_id).retention_due == dt.date(2022, 1, 1)  # individual decision kept
+        new_rule = s.get(RetentionRule, change.new_rule_id)
+        assert new_rule.version == 2 and not s.get(RetentionRule, rule_id).active
+        # the new version keeps its place: 考勤 still classifies under it, not the catch-all
+        assert schedule.classify(schedule.active_rules(s), "WS", "关于考勤的通知").id == new_rule.id
+        event = audit.events(s, action="retention.schedule.change")[0]
+        assert event.details["reason"] == "上级新规定" and event.details["approved_by"] == "boss"
+        history = schedule.history(s, governed)
+        assert [h.kind for h in history] == ["schedule"]
+        before = history[0].changed_at - dt.timedelta(seconds=1)
+        assert schedule.due_as_of(s.get(Record, governed), history, before) == dt.date(2019, 1, 1)
+
+
+def test_a_new_entry_is_versioned_and_wins_over_the_catch_all(world):
+    with world["catalog"].session() as s:
+        change = schedule.add_rule(s, scheme="documents", category="WS", kind="信访材料", keywords=["信访"],
+                                   retention="D10", reason="新增", changed_by="arch", approved_by="lead")
+        assert change.version == 2 and schedule.version(s) == 2
+        assert schedule.classify(schedule.active_rules(s), "WS", "关于信访事项的函").kind == "信访材料"
+        assert schedule.classify(schedule.active_rules(s), "WS", "关于其他事项的函").kind == "一般会议与一般业务文件"
+
+
+def test_extensions_keep_their_history(world):
+    with world["catalog"].session() as s:
+        r = make_record(s, world["fonds_id"])
+        schedule.extend(s, r, years=5, reason="诉讼参考", decided_by="ap1")
+        schedule.extend(s, r, years=2, reason="仍在使用", decided_by="ap2")
+        rows = s.execute(select(RetentionChange).where(RetentionChange.record_id == r.id)
+                         .order_by(RetentionChange.id)).scalars().all()
+        assert [(c.old_due, c.new_due, c.reason) for c in rows] == [
+            (dt.date(2019, 1, 1), dt.date(2024, 1, 1), "诉讼参考"), (dt.date(2024, 1, 1), dt.date(2026, 1, 1), "仍在使用")]
+
+
+def test_settings_can_only_be_made_stricter(world):
+    with world["catalog"].session() as s:
+        with pytest.raises(Forbidden):
+            rules.put(s, "arch", "witness_min", 3)
+        with pytest.raises(ValidationError):
+            rules.put(s, "admin", "appraisal_min_members", 2)
+        with pytest.raises(ValidationError):
+            rules.put(s, "admin", "witness_min", 1)
+        rules.put(s, "admin", "witness_min", 3)
+        assert rules.get(s, "witness_min") == 3
+
+
+def test_thirty_years_of_sweeps(world, store):
+    """Synthetic holdings 1990-2019; the clock walks 2000..2030 and every sweep agrees with the rules."""
+    cat, clock = world["catalog"], world["clock"]
+    periods = ["D2", "D10", "D30", "Y", "D10", "Y"]
+    with cat.session() as s:
+        for year in range(1990, 2020):
+            for i, retention in enumerate(periods):
+                make_record(s, world["fonds_id"], year=year, retention=retention, title=f"{year}年第{i}件")
+    settings = load_settings({"ARCHIVE_HOME": "/tmp/x"})
+    destroyed_by_then: set[int] = set()
+    for now in range(2000, 2031):
+        clock.to(f"{now}-01-02")
+        with cat.session() as s:
+            result = sweep.run(s, settings, limit=10_000)
+            expected_due = {r.id for r in s.execute(select(Record).where(Record.retention != "Y")).scalars()
+                            if r.year + 1 + int(r.retention[1:]) <= now and r.id not in destroyed_by_then}
+            assert {i["id"] for i in result["due_for_appraisal"]["items"]} == expected_due
+            expected_transfer = {r.id for r in s.execute(select(Record).where(Record.retention == "Y")).scalars()
+                                 if r.year + 1 + 20 <= now}
+            assert {i["id"] for i in result["due_for_transfer"]["items"]} == expected_transfer
+            assert len([i for i in expected_transfer if i <= 180]) == 2 * max(0, min(now - 21, 2019) - 1990 + 1)
+        if now % 10 == 0 and expected_due:  # every ten years the bureau appraises and destroys a slice
+            ids = sorted(expected_due)[:3]
+            batch_id = concluded_batch(world, store, ids)
+            with cat.session() as s:
+                reg = destruction.create_register(s, batch_id=batch_id, requested_by="arch")
+                destruction.approve(s, register_id=reg.id, approver="boss")
+                destruction.sign_witness(s, register_id=reg.id, witness="w1")
+                destruction.sign_witness(s, register_id=reg.id, witness="w2")
+            destruction.execute(cat, store, register_id=reg.id, actor="arch", method="粉碎", place="档案室")
+            destroyed_by_then |= set(ids)
+    with cat.session() as s:
+        assert audit.verify(s).ok
+
+
+def test_appraised_records_leave_the_due_list_until_their_new_due_date(world, store):
+    with world["catalog"].session() as s:
+        ids = [make_record(s, world["fonds_id"]).id for _ in range(2)]
+    concluded_batch(world, store, ids, decision="extend")  # + 5 years: due 2024-01-01
+    with world["catalog"].session() as s:
+        assert sweep.run(s, day=dt.date(2023, 12, 31))["due_for_appraisal"]["count"] == 0
+        assert sweep.run(s, day=dt.date(2024, 1, 1))["due_for_appraisal"]["count"] == 2
+
+
+def test_filing_deadline(world):
+    with world["catalog"].session() as s:
+        make_record(s, world["fonds_id"], year=2019, status="received")
+        make_record(s, world["fonds_id"], year=2019, status="filed")
+        assert sweep.run(s, day=dt.date(2020, 6, 30))["filing_overdue"]["count"] == 0
+        assert sweep.run(s, day=dt.date(2020, 7, 1))["filing_overdue"]["count"] == 1
+
+
+def test_secrecy_terms_and_yearly_review(world):
+    clock = world["clock"]
+    clock.to("2021-03-01")
+    with world["catalog"].session() as s:
+        r = make_record(s, world["fonds_id"], secrecy="secret", secrecy_term_months=60, secrecy_start=dt.date(2016, 5, 1),
+                        declassify_on=dt.date(2021, 5, 1), retention="Y")
+        rid = r.id
+        make_record(s, world["fonds_id"], secrecy="confidential", declassify_on=dt.date(2030, 1, 1), retention="Y")
+        result = sweep.run(s)
+        assert [i["id"] for i in result["declassification_review"]["items"]] == [rid]
+        assert result["yearly_secrecy_review"]["count"] == 2
+        with pytest.raises(Forbidden):
+            secrecy.review(s, record_id=rid, reviewer="arch", outcome="declassify")
+        secrecy.review(s, record_id=rid, reviewer="sec", outcome="extend", new_declassify_on=dt.date(2026, 5, 1),
+                       note="仍需保密")
+        result = sweep.run(s)
+        assert result["declassification_review"]["count"] == 0 and result["yearly_secrecy_review"]["count"] == 1
+    clock.to("2026-04-01")
+    with world["catalog"].session() as s:
+        assert sweep.run(s)["declassification_review"]["count"] == 1
+        secrecy.review(s, record_id=rid, reviewer="sec", outcome="declassify")
+        assert s.get(Record, rid).secrecy == "internal"
+        assert audit.events(s, action="secrecy.review")[0].details["old"] == "secret"
+
+
+def test_appraisal_needs_three_members_and_reasons(world, store):
+    with world["catalog"].session() as s:
+        rid = make_record(s, world["fonds_id"]).id
+        not_due = make_record(s, world["fonds_id"], year=2015).id
+        with pytest.raises(ValidationError, match="at least 3"):
+            appraisal.create_batch(s, actor="arch", title="t", members=["ap1", "ap2"], record_ids=[rid])
+        with pytest.raises(Forbidden):
+            appraisal.create_batch(s, actor="arch", title="t", members=["ap1", "ap2", "staff1"], record_ids=[rid])
+        with pytest.raises(Exception, match="not due"):
+            appraisal.create_batch(s, actor="arch", title="t", members=["ap1", "ap2", "ap3"], record_ids=[not_due])
+    with world["catalog"].session() as s:
+        batch = appraisal.create_batch(s, actor="arch", title="t", members=["ap1", "ap2", "ap3"], record_ids=[rid])
+        with pytest.raises(ValidationError):
+            appraisal.decide(s, batch_id=batch.id, record_id=rid, decision="destroy", reason="", by="ap1")
+        with pytest.raises(Forbidden):
+            appraisal.decide(s, batch_id=batch.id, record_id=rid, decision="destroy", reason="r", by="w1")
+        appraisal.decide(s, batch_id=batch.id, record_id=rid, decision="keep_permanent", reason="有史料价值", by="ap2")
+        with pytest.raises(Exception, match="not signed"):
+            appraisal.conclude(s, store, batch_id=batch.id, actor="arch", opinion="o")
+        for m in ("ap1", "ap2", "ap3"):
+            appraisal.sign(s, batch_id=batch.id, member=m)
+        appraisal.conclude(s, store, batch_id=batch.id, actor="arch", opinion="保存从宽")
+        r = s.get(Record, rid)
+        assert (r.retention, r.retention_due) == ("Y", None)
+
+
+def test_the_celery_task_runs_the_sweep_and_audits_it(world, archive_env):
+    from retention.tasks import daily_sweep
+
+    with world["catalog"].session() as s:
+        make_record(s, world["fonds_id"])
+    result = daily_sweep.run(limit=10)
+    assert result["due_for_appraisal"]["count"] == 1 and result["date"] == "2020-03-01"
+    with world["catalog"].session() as s:
+        assert audit.events(s, action="retention.sweep")[0].details["due_for_appraisal"] == 1
