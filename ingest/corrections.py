@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from archive import audit
 from archive.codes import BUSINESS_STEPS, PERSONNEL_CLASSES, RecordStatus, Retention, Secrecy
 from archive.errors import Conflict, Forbidden, ValidationError
+from archive.holds import assert_not_held
 from archive.models import Category, IndexOutbox, Record
 from archive.policy import Action, Viewer, allowed_actions, may_lower_secrecy, rank
 
@@ -22,6 +23,7 @@ def correct(session: Session, viewer: Viewer, record: Record, changes: dict) -> 
         raise Forbidden(f"{viewer.username} may not edit record {record.id}")
     if record.status not in (RecordStatus.FILED.value, RecordStatus.NEEDS_REVIEW.value):
         raise Conflict(f"record {record.id} is {record.status}: only filed records can be corrected")
+    assert_not_held(session, record, "edit")
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError(f"cannot correct {', '.join(sorted(unknown))}")

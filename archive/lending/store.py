@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from archive import audit
 from archive.errors import NotFound, ValidationError
+from archive.holds import assert_volume_not_held
 from archive.lending.messages import msg
 from archive.lending.models import LocationHistory, StoreMovement
 from archive.models import Location, Volume
@@ -43,6 +44,8 @@ def shelve(session: Session, actor: str, volume_id: int, path: str, *, reason: s
     previous = volume.location_id
     if previous == target.id:
         return volume
+    if previous is not None:  # first shelving is filing; a move of a held volume is refused
+        assert_volume_not_held(session, volume, "move")
     session.add(LocationHistory(volume_id=volume.id, from_location_id=previous, location_id=target.id,
                                 actor=actor, reason=reason))
     volume.location_id = target.id

@@ -45,3 +45,15 @@ def test_corrections_respect_policy(catalog):
             correct(s, ARCHIVIST, record, {"business_step": "打麻将"})
         correct(s, ARCHIVIST, record, {"secrecy": "confidential"})  # raising is free
         assert record.secrecy == "confidential"
+
+
+def test_a_held_record_cannot_be_corrected(catalog):
+    from archive.errors import Conflict
+    from archive.lifecycle_models import Hold
+
+    with catalog.session() as s:
+        record = make_record(s, seeded(s))
+        s.add(Hold(reason="诉讼", scope="record", target=str(record.id), placed_by="arch"))
+        s.flush()
+        with pytest.raises(Conflict, match="hold"):
+            correct(s, ARCHIVIST, record, {"title": "改"})
