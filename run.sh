@@ -29,11 +29,13 @@ step "archive ingest ingest/samples/scans   (OCR, classify, file and index the b
 
 step "archive search 档案 --user archivist   (what the archivist finds)"
 if ! "$archive" user list | grep -q '^archivist '; then
-  printf 'archivist-password\n' | "$archive" user add archivist --role archivist --clearance confidential \
-    --display-name 档案员 --password-stdin
+  # Prints the archivist's initial password once; log in with it on the web page below.
+  "$archive" user add archivist --role archivist --clearance confidential --display-name 档案员
 fi
 ARCHIVE_USER=archivist "$archive" search 档案 --limit 5
 
-# --- Extension point: web (web issue) ---------------------------------------------------------
-# step "archive serve   (http://127.0.0.1:8000, Ctrl-C to stop)"
-# exec "$archive" serve
+step "archive serve   (http://127.0.0.1:5000/ — 用户 archivist，初始密码见上 / password printed above; Ctrl-C 停止)"
+# RUN_NO_SERVE=1 stops here (scripts and CI); otherwise the web app serves the ingested samples.
+if [ "${RUN_NO_SERVE:-0}" != "1" ]; then
+  exec "$archive" serve --host "${ARCHIVE_WEB_HOST:-127.0.0.1}" --port "${ARCHIVE_WEB_PORT:-5000}"
+fi

@@ -27,7 +27,10 @@ SYSTEM_PACKAGES=(
 say() { printf 'bootstrap: %s\n' "$*"; }
 die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
 
-with_chromium="${BOOTSTRAP_CHROMIUM:-0}"
+# The suite's Playwright tests drive Debian's Chromium: install it whenever they are present.
+default_chromium=0
+[ -f "$ROOT/tests/web/test_browser.py" ] && default_chromium=1
+with_chromium="${BOOTSTRAP_CHROMIUM:-$default_chromium}"
 for arg in "$@"; do
   case "$arg" in
     --with-chromium) with_chromium=1 ;;

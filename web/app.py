@@ -1,0 +1,80 @@
+"""The Flask application factory: one blueprint per area, services opened once per process."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, g, redirect, request, session, url_for
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
+
+from archive.config import Settings, load_settings
+from archive.db import Catalog
+from web import errors, security
+from web.auth import load_session_user
+from web.secret import secret_key
+from web.services import Services
+
+LANGUAGES = ("zh_CN", "en")
+DEFAULT_MAX_UPLOAD_MB = 200
+
+csrf = CSRFProtect()
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    # Chinese first: English only when the browser prefers it over Chinese.
+    return request.accept_languages.best_match(LANGUAGES, default="zh_CN") or "zh_CN"
+
+
+def create_app(settings: Settings | None = None, *, testing: bool = False) -> Flask:
+    settings = settings or load_settings()
+    app = Flask(__name__)
+    app.config.update(
+        TESTING=testing,
+        SECRET_KEY=secret_key(settings.secret_key, settings.home),
+        MAX_CONTENT_LENGTH=int(os.environ.get("ARCHIVE_WEB_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)) * 1024 * 1024,
+        BABEL_DEFAULT_LOCALE="zh_CN",
+        BABEL_TRANSLATION_DIRECTORIES=os.path.join(app.root_path, "translations"),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+    )
+    app.json.sort_keys = False  # keep documents (OpenAPI, records) in their written order
+    security.configure_cookies(app, secure=not (testing or app.debug or os.environ.get("ARCHIVE_WEB_INSECURE")))
+
+    catalog = Catalog(settings.database_url)
+    if not catalog.is_initialised():
+        catalog.migrate()
+    app.extensions["archive"] = Services(settings, catalog)
+    app.extensions["login_limiter"] = security.RateLimiter()
+
+    Babel(app, locale_selector=select_locale)
+    csrf.init_app(app)
+
+    from web.views import admin, api, audit, auth, dashboard, records, review, search, upload, volumes
+
+    for module in (auth, dashboard, upload, review, search, records, volumes, audit, admin):
+        app.register_blueprint(module.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)  # the API authenticates with bearer tokens, never with cookies
+
+    app.before_request(load_session_user)
+    app.after_request(security.add_security_headers)
+    errors.register(app)
+
+    @app.context_processor
+    def template_globals() -> dict:
+        from web.templating import template_helpers
+
+        return template_helpers()
+
+    @app.get("/")
+    def index():  # noqa: ANN202
+        return redirect(url_for("dashboard.home" if g.get("viewer") else "auth.login"))
+
+    @app.get("/healthz")
+    def healthz():  # noqa: ANN202
+        return {"ok": True}
+
+    return app

@@ -1,0 +1,25 @@
+"""The session-signing key: from settings, or generated once and kept under ARCHIVE_HOME."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def secret_key(configured: str, home: Path) -> str:
+    if configured:
+        return configured
+    path = home / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    home.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: two processes starting together must not each write a different key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key)
+    return key

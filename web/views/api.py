@@ -1,0 +1,296 @@
+"""The JSON API under /api/v1: the same services as the pages, authenticated by bearer tokens."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from flask import Blueprint, Response, g, jsonify, request
+from sqlalchemy import select
+
+from archive import audit, tokens, users
+from archive.codes import RecordStatus
+from archive.errors import Forbidden, NotFound, ValidationError
+from archive.models import Record
+from archive.policy import READER_ROLES, Action, Viewer, may, require
+from web import accounts
+from web.access import visible
+from web.auth import services
+from web.dashboard_stats import stats
+from web.exports import export_search
+from web.openapi import document
+from web.record_views import correct_record, download, page_image, view_record
+from web.search_params import build_query, run_search
+from web.uploads import accept, status_of
+from web.views.records import _stream
+from web.views.volumes import list_volumes, volume_detail
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_OFFSET = 10**9  # beyond the trail's length anyway; bigger numbers overflow the database
+
+
+def _unauthorised(message: str):  # noqa: ANN202
+    response = jsonify({"error": {"status": 401, "message": message}})
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = 'Bearer realm="archive"'
+    return response
+
+
+def token_required(view: Callable) -> Callable:
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):  # noqa: ANN202
+        header = request.headers.get("Authorization", "")
+        if not header.startswith("Bearer "):
+            return _unauthorised("send Authorization: Bearer <token>")
+        try:
+            with services().catalog.session() as db:
+                user = tokens.authenticate(db, header[7:].strip())
+                db.expunge(user)
+        except Forbidden as exc:
+            return _unauthorised(str(exc))
+        g.user, g.viewer = user, Viewer.of(user)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.get("/openapi.json")
+def openapi():  # noqa: ANN201
+    return jsonify(document())
+
+
+@bp.get("/me")
+@token_required
+def me():  # noqa: ANN201
+    v = g.viewer
+    return jsonify({"username": v.username, "role": v.role.value, "clearance": v.clearance.value,
+                    "departments": sorted(v.departments), "categories": sorted(v.categories)})
+
+
+@bp.get("/dashboard")
+@token_required
+def dashboard():  # noqa: ANN201
+    with services().catalog.session() as db:
+        numbers = stats(db, g.viewer)
+    return jsonify({k: ([list(x) for x in v] if isinstance(v, list) else v) for k, v in numbers.items()})
+
+
+@bp.get("/search")
+@token_required
+def search():  # noqa: ANN201
+    if g.viewer.role not in READER_ROLES:
+        raise Forbidden("this role does not search the holdings")
+    query = build_query(g.viewer, request.args, multi=request.args.getlist)
+    with services().catalog.session() as db:
+        result = run_search(services(), db, query)
+    return jsonify(result.to_dict())
+
+
+@bp.get("/records/<int:record_id>")
+@token_required
+def record(record_id: int):  # noqa: ANN201
+    with services().catalog.session() as db:
+        return jsonify(view_record(db, g.viewer, record_id, channel="api"))
+
+
+@bp.get("/records/<int:record_id>/pages/<int:page_no>/image")
+@token_required
+def record_page(record_id: int, page_no: int):  # noqa: ANN201
+    with services().catalog.session() as db:
+        key, media_type = page_image(db, g.viewer, record_id, page_no, channel="api")
+    return _stream(key, media_type)
+
+
+@bp.get("/records/<int:record_id>/download")
+@token_required
+def record_download(record_id: int):  # noqa: ANN201
+    with services().catalog.session() as db:
+        key, media_type, name = download(db, g.viewer, record_id, channel="api")
+    return _stream(key, media_type, **{"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/uploads")
+@token_required
+def upload():  # noqa: ANN201
+    require(g.viewer, Action.FILE)
+    rows = accept(services(), g.viewer, request.files.getlist("files"), category=request.form.get("category"))
+    return jsonify({"files": rows}), 202
+
+
+@bp.get("/uploads/status")
+@token_required
+def upload_status():  # noqa: ANN201
+    require(g.viewer, Action.FILE)
+    ids = [int(x) for x in (request.args.get("ids") or "").split(",") if x.isdigit()][:50]
+    with services().catalog.session() as db:
+        found = status_of(db, g.viewer, ids)
+    return jsonify({"records": [found[i] for i in ids if i in found]})
+
+
+@bp.get("/audit/events")
+@token_required
+def audit_events():  # noqa: ANN201
+    require(g.viewer, Action.READ_AUDIT)
+    limit = min(max(request.args.get("limit", type=int) or 50, 1), 500)
+    offset = min(max(request.args.get("offset", type=int) or 0, 0), MAX_OFFSET)
+    keys = ("action", "actor", "target", "since", "until")
+    filters = {k: (request.args.get(k) or "")[:100] or None for k in keys}
+    with services().catalog.session() as db:
+        rows = audit.events(db, **filters, limit=limit, offset=offset)
+        out = [{"seq": e.seq, "time": e.time, "actor": e.actor, "action": e.action, "target": e.target,
+                "details": e.details, "hash": e.hash} for e in rows]
+        audit.record(db, g.viewer.username, "audit.read", "", {"channel": "api"})
+    return jsonify({"events": out})
+
+
+@bp.post("/audit/verify")
+@token_required
+def audit_verify():  # noqa: ANN201
+    require(g.viewer, Action.READ_AUDIT)
+    with services().catalog.session() as db:
+        result = audit.verify(db, anchors=services().store)
+        audit.record(db, g.viewer.username, "audit.verify", "", {"ok": result.ok, "channel": "api"})
+    return jsonify(result.to_dict())
+
+
+@bp.get("/users")
+@token_required
+def user_list():  # noqa: ANN201
+    if not (may(g.viewer, Action.MANAGE_ACCOUNTS) or may(g.viewer, Action.MANAGE_CLEARANCES)):
+        raise Forbidden("only the system administrator and the security officer list accounts")
+    with services().catalog.session() as db:
+        rows = [{"username": u.username, "display_name": u.display_name, "role": u.role, "clearance": u.clearance,
+                 "departments": u.departments, "categories": u.categories, "active": u.active}
+                for u in users.list_users(db)]
+    return jsonify({"users": rows})
+
+
+def _body(**fields: type) -> dict:
+    """The JSON object of the request with these fields (each optional), type-checked."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationError("send a JSON object")
+    for name, kind in fields.items():
+        if name in data and not isinstance(data[name], kind):
+            raise ValidationError(f"{name} must be a {kind.__name__}")
+    return data
+
+
+def _strings(value: object, name: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(f"{name} must be a list of strings")
+    return value
+
+
+@bp.get("/review")
+@token_required
+def review_queue():  # noqa: ANN201
+    require(g.viewer, Action.FILE)
+    with services().catalog.session() as db:
+        rows = db.execute(
+            select(Record).where(visible(g.viewer), Record.status == RecordStatus.NEEDS_REVIEW.value)
+            .order_by(Record.id).limit(200)
+        ).scalars().all()
+        out = [{"id": r.id, "title": r.title, "category": r.category_code, "secrecy": r.secrecy,
+                "review_reasons": list(r.review_reasons or [])} for r in rows]
+    return jsonify({"records": out})
+
+
+@bp.post("/users")
+@token_required
+def user_create():  # noqa: ANN201
+    data = _body(username=str, role=str, display_name=str)
+    with services().catalog.session() as db:
+        name, password = accounts.create(db, g.viewer, username=data.get("username", ""), role=data.get("role", ""),
+                                         display_name=data.get("display_name", ""))
+    return jsonify({"username": name, "password": password}), 201
+
+
+@bp.post("/users/<username>/active")
+@token_required
+def user_active(username: str):  # noqa: ANN201
+    data = _body(active=bool)
+    if "active" not in data:
+        raise ValidationError("active (true or false) is required")
+    with services().catalog.session() as db:
+        accounts.set_active(db, g.viewer, username, data["active"])
+    return jsonify({"username": username, "active": data["active"]})
+
+
+@bp.post("/users/<username>/clearance")
+@token_required
+def user_clearance(username: str):  # noqa: ANN201
+    data = _body(clearance=str)
+    with services().catalog.session() as db:
+        accounts.set_clearance(db, g.viewer, username, clearance=data.get("clearance", ""),
+                               departments=_strings(data.get("departments", []), "departments"),
+                               categories=_strings(data.get("categories", []), "categories"))
+    return jsonify({"username": username, "clearance": data.get("clearance")})
+
+
+def _token_json(t: tokens.ApiToken) -> dict:
+    return {"id": t.id, "name": t.name, "hint": t.hint,
+            "expires_at": t.expires_at.isoformat() if t.expires_at else None,
+            "revoked": t.revoked_at is not None}
+
+
+@bp.get("/tokens")
+@token_required
+def token_list():  # noqa: ANN201
+    with services().catalog.session() as db:
+        return jsonify({"tokens": [_token_json(t) for t in tokens.list_tokens(db, g.viewer.username)]})
+
+
+@bp.post("/tokens")
+@token_required
+def token_create():  # noqa: ANN201
+    data = _body(name=str)
+    with services().catalog.session() as db:
+        row, plain = tokens.create(db, actor=g.viewer.username, username=g.viewer.username,
+                                   name=data.get("name", "")[:100])
+        return jsonify({**_token_json(row), "token": plain}), 201
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@token_required
+def token_revoke(token_id: int):  # noqa: ANN201
+    with services().catalog.session() as db:
+        own = {t.id for t in tokens.list_tokens(db, g.viewer.username)}
+        if token_id not in own:
+            raise NotFound(f"token {token_id} does not exist")
+        return jsonify(_token_json(tokens.revoke(db, actor=g.viewer.username, token_id=token_id)))
+
+
+@bp.get("/volumes")
+@token_required
+def volumes():  # noqa: ANN201
+    page = min(max(request.args.get("page", type=int) or 1, 1), 10_000)
+    with services().catalog.session() as db:
+        return jsonify({"volumes": list_volumes(db, g.viewer, page)})
+
+
+@bp.get("/volumes/<int:volume_id>")
+@token_required
+def volume(volume_id: int):  # noqa: ANN201
+    with services().catalog.session() as db:
+        return jsonify(volume_detail(db, g.viewer, volume_id))
+
+
+@bp.post("/records/<int:record_id>/corrections")
+@token_required
+def record_correct(record_id: int):  # noqa: ANN201
+    data = _body()
+    with services().catalog.session() as db:
+        out = correct_record(db, g.viewer, record_id, data)
+    services().sync_index()
+    return jsonify(out)
+
+
+@bp.get("/search/export")
+@token_required
+def search_export():  # noqa: ANN201
+    require(g.viewer, Action.EXPORT)
+    query = build_query(g.viewer, request.args, multi=request.args.getlist)
+    with services().catalog.session() as db:
+        body = export_search(services(), db, g.viewer, query)
+    return Response(body, mimetype="text/csv")
