@@ -50,18 +50,38 @@ def process_page(page: sources.PageImage, engine_name: str) -> PageDone:
         return PageDone(None, "", None, page.width, page.height, dpi, page.color_mode, "born_digital",
                         1.0 if text else None, text, OcrPage(text, [], 1.0 if text else 0.0, "born_digital"),
                         not text.strip(), 0, 0.0, ["born_digital", *page.flags])
-    prepared = prepare_page(page.image, page.dpi)
+    # Read the page as it lies first: most pages are upright, and a confident reading of wide
+    # lines proves it, which saves a separate orientation pass over every page.
+    prepared = prepare_page(page.image, page.dpi, detect_rotation=False)
     meta = prepared.meta
     if meta["blank"]:
         ocr = OcrPage("", [], 0.0, engine_name)
     else:
-        ocr = get_engine(engine_name).recognize(prepared.image)
+        engine = get_engine(engine_name)
+        ocr = engine.recognize(prepared.image)
+        if not reads_upright(ocr):
+            turned = prepare_page(page.image, page.dpi, detect_rotation=True)
+            if turned.meta["rotation"]:
+                prepared, meta = turned, turned.meta
+                ocr = engine.recognize(prepared.image)
     image_bytes, image_type = encode_page(prepared.image)
     thumb = make_thumbnail(prepared.image)
     flags = list(dict.fromkeys([*page.flags, *meta["flags"]]))
     return PageDone(image_bytes, image_type, thumb, meta["width"], meta["height"], dpi, meta["color_mode"],
                     engine_name, None if meta["blank"] else ocr.mean_confidence, ocr.text, ocr, meta["blank"],
                     meta["rotation"], float(meta["skew_angle"]), flags)
+
+
+UPRIGHT_CONFIDENCE = 0.85
+UPRIGHT_MIN_CHARS = 8  # a few glyphs read confidently upside down prove nothing
+
+
+def reads_upright(ocr: OcrPage) -> bool:
+    """Wide text lines read with high confidence: the page is the right way up."""
+    if sum(len(line.text) for line in ocr.lines) < UPRIGHT_MIN_CHARS or ocr.mean_confidence < UPRIGHT_CONFIDENCE:
+        return False
+    wide = sum(1 for line in ocr.lines if (line.box[2] - line.box[0]) >= (line.box[3] - line.box[1]))
+    return wide >= 0.7 * len(ocr.lines)
 
 
 def encode_page(image: Image.Image) -> tuple[bytes, str]:

@@ -86,3 +86,20 @@ def test_watch_folder_takes_finished_files(tmp_path):
     assert out.returncode == 0, out.stderr
     assert (inbox / "done" / "page.png").exists() and (inbox / "failed" / "readme.txt").exists()
     assert not (inbox / "page.png").exists()
+
+
+def test_pages_lying_sideways_or_upside_down_are_turned_and_read(service, tmp_path):
+    import io
+
+    from PIL import Image
+
+    text = ["关于做好失业保险金申领工作的通知", "各县区人力资源和社会保障局：", "现将有关事项通知如下。"]
+    upright = Image.open(io.BytesIO(small_scan(text)))
+    for angle in (90, 180):
+        path = tmp_path / f"turned{angle}.png"
+        upright.rotate(angle, expand=True).save(path, dpi=(300, 300))
+        result = service.ingest_files([path])
+        with service.catalog.session() as s:
+            page = s.get(Record, result["id"]).page_list[0]
+            assert page.rotation in (angle, 360 - angle), (angle, page.rotation)
+            assert "失业保险金" in page.ocr_text, page.ocr_text
