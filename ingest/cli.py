@@ -18,7 +18,7 @@ from archive.models import Record, StoredObject
 from archive.policy import Action, Viewer, allowed_actions, can_see
 from archive.users import get_user
 from ingest.manifest import read_manifest
-from ingest.pipeline import IngestService, Options, record_result
+from ingest.pipeline import IngestService, Options, failed_result, record_result
 from ingest.sources import sniff_format
 from storage import open_store
 
@@ -92,8 +92,6 @@ def ingest_command(ctx: Context, paths, fonds, category, engine, department, as_
 
         for files, meta in groups:
             if "_error" in meta:
-                from ingest.pipeline import failed_result
-
                 result = failed_result(files, meta["_error"])
             else:
                 bar.current_item = files[0].name

@@ -100,8 +100,6 @@ class IngestService:
                 record = session.get(Record, record_id)
                 file_record(session, record, fields=fields, pages=pages, derived=derived,
                             review_reasons=reasons, actor=self.actor)
-            with self.catalog.session() as session:
-                audit.maybe_anchor(session, self.store, self.anchor_every)
         except Exception as exc:  # noqa: BLE001 - one bad record must not stop the batch
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if not isinstance(exc, ArchiveError):
@@ -110,6 +108,12 @@ class IngestService:
                 record = session.get(Record, record_id)
                 record.error = message
                 set_status(session, record, RecordStatus.FAILED, self.actor, error=message)
+            return self.describe(record_id)
+        try:
+            with self.catalog.session() as session:
+                audit.maybe_anchor(session, self.store, self.anchor_every)
+        except ArchiveError:
+            pass  # the record is filed; the periodic anchoring task writes the head later
         return self.describe(record_id)
 
     def describe(self, record_id: int) -> dict:
