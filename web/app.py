@@ -52,9 +52,24 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     Babel(app, locale_selector=select_locale)
     csrf.init_app(app)
 
-    from web.views import admin, api, audit, auth, dashboard, records, review, search, upload, volumes
+    from web.views import (
+        admin,
+        api,
+        api_loans,  # noqa: F401 - adds the /api/v1/loans routes to api.bp
+        api_retention,  # noqa: F401 - adds the /api/v1/retention routes to api.bp
+        audit,
+        auth,
+        dashboard,
+        loans,
+        records,
+        retention,
+        review,
+        search,
+        upload,
+        volumes,
+    )
 
-    for module in (auth, dashboard, upload, review, search, records, volumes, audit, admin):
+    for module in (auth, dashboard, upload, review, search, records, volumes, loans, retention, audit, admin):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, never with cookies

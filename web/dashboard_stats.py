@@ -12,6 +12,7 @@ from archive.codes import RecordStatus
 from archive.models import Record
 from archive.policy import Viewer
 from web.access import visible
+from web.lending_views import month_counts
 
 DAYS = 14
 
@@ -41,6 +42,8 @@ def stats(db, viewer: Viewer) -> dict:  # noqa: ANN001 - a catalog session
     days = [(today() - dt.timedelta(days=n)).isoformat() for n in range(DAYS - 1, -1, -1)]
     review = db.scalar(select(func.count()).where(where, Record.status == RecordStatus.NEEDS_REVIEW.value)) or 0
     total = db.scalar(select(func.count()).where(where)) or 0
+    # Loans come from the lending registers, whose rows archive.policy filters for this viewer.
+    loans_per_month, overdue_loans = month_counts(db, viewer)
     return {
         "total": total,
         "needs_review": review,
@@ -48,7 +51,6 @@ def stats(db, viewer: Viewer) -> dict:  # noqa: ANN001 - a catalog session
         "by_year": [(str(y), n) for y, n in reversed(by_year)],
         "due_by_year": sorted((str(y), n) for y, n in due_by_year.items())[:15],
         "pages_per_day": [(d[5:], pages_per_day.get(d, 0)) for d in days],
-        # Filled by the lending service (issue 5) once it is wired into the web layer.
-        "loans_per_month": None,
-        "overdue_loans": None,
+        "loans_per_month": loans_per_month,
+        "overdue_loans": overdue_loans,
     }

@@ -21,7 +21,7 @@ SCHEMAS: dict[str, Any] = {
                 "departments": {"type": "array", "items": STR}, "categories": {"type": "array", "items": STR}}),
     "Dashboard": _obj({"total": INT, "needs_review": INT, "by_category": PAIRS, "by_year": PAIRS,
                        "due_by_year": PAIRS, "pages_per_day": PAIRS,
-                       "loans_per_month": {"nullable": True}, "overdue_loans": {"nullable": True}}),
+                       "loans_per_month": PAIRS, "overdue_loans": INT}),
     "Snippet": _obj({"html": STR, "page": NINT}),
     "Hit": _obj({"id": INT, "archival_code": STR, "title": STR, "score": {"type": "number"},
                  "snippets": {"type": "array", "items": {"$ref": "#/components/schemas/Snippet"}},
@@ -36,7 +36,11 @@ SCHEMAS: dict[str, Any] = {
         "pages": {"type": "array", "items": _obj({"page_no": INT, "text": NSTR, "width": NINT, "height": NINT})},
         "history": {"type": "array", "items": _obj({"seq": INT, "time": STR, "actor": STR, "action": STR})},
         "loans": {"nullable": True},
-    }),
+        "readers": {"type": "array", "nullable": True, "items": _obj(
+            {"reader": STR, "what": STR, "at": STR, "loan": STR})},
+        "grant": {"type": "object", "nullable": True, "required": ["expires_at", "place", "download"],
+                  "properties": {"expires_at": STR, "place": STR, "download": {"type": "boolean"}}},
+    }, ["record", "actions", "pages", "history", "loans"]),
     "UploadResult": _obj({"files": {"type": "array", "items": {
         "type": "object", "required": ["filename", "status"],
         "properties": {"filename": STR, "status": STR, "record_id": INT, "error": STR}}}}),
@@ -64,6 +68,60 @@ SCHEMAS: dict[str, Any] = {
     "Token": _obj({"id": INT, "name": STR, "hint": STR, "expires_at": NSTR, "revoked": {"type": "boolean"}}),
     "NewToken": {"allOf": [{"$ref": "#/components/schemas/Token"}, _obj({"token": STR})]},
     "Tokens": _obj({"tokens": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}}}),
+    # Lending (archive.lending)
+    "LoanSummary": _obj({"id": INT, "number": STR, "requester": STR, "form": STR, "purpose": STR, "level": STR,
+                         "status": STR, "created_at": NSTR}),
+    "LoanList": _obj({"requests": {"type": "array", "items": {"$ref": "#/components/schemas/LoanSummary"}}}),
+    "Loan": _obj({
+        "id": INT, "number": STR, "requester": STR, "form": STR, "purpose": STR, "level": STR, "status": STR,
+        "rule": STR, "steps": {"type": "array", "items": {"type": "array", "items": STR}},
+        "readers": {"type": "array", "items": STR}, "reason": STR,
+        "items": {"type": "array", "items": {"type": "object", "required": ["code", "title", "secrecy"],
+                                             "properties": {"record": INT, "volume": INT, "code": NSTR,
+                                                            "title": NSTR, "secrecy": STR}}},
+        "approvals": {"type": "array", "items": _obj({"step": INT, "approver": STR, "decision": STR, "reason": STR})},
+        "loans": {"type": "array", "items": _obj({"id": INT, "volume": INT, "due_on": STR,
+                                                 "active": {"type": "boolean"}})},
+    }),
+    "Notifications": _obj({"notifications": {"type": "array", "items": _obj(
+        {"id": INT, "kind": STR, "target": STR, "message": STR, "created_at": NSTR})}}),
+    "InventoryCheck": {"type": "object", "required": ["id", "room", "opened_by", "closed_at", "result"], "properties": {
+        "id": INT, "room": STR, "opened_by": STR, "opened_at": NSTR, "closed_at": NSTR, "result": {"type": "object"},
+        "scanned_now": INT}},
+    "InventoryChecks": _obj({"checks": {"type": "array", "items": {"$ref": "#/components/schemas/InventoryCheck"}}}),
+    "LoanReturn": _obj({"loan": INT, "pages_ok": {"type": "boolean"}, "damage": STR}),
+    "LoanRenewal": _obj({"loan": INT, "due_on": STR, "renewals": INT}),
+    # Retention (retention/)
+    "DueRow": {"type": "object", "required": ["id"], "properties": {
+        "id": INT, "archival_code": NSTR, "title": NSTR, "category": NSTR, "year": NINT, "retention": NSTR,
+        "due": NSTR, "secrecy": STR, "declassify_on": NSTR, "status": STR}},
+    "DueLists": _obj({"date": STR, "lists": {"type": "object", "additionalProperties": _obj(
+        {"count": INT, "items": {"type": "array", "items": {"$ref": "#/components/schemas/DueRow"}}})}}),
+    "Hold": _obj({"id": INT, "reason": STR, "scope": STR, "target": STR, "query": {"type": "object"},
+                  "placed_by": STR, "placed_at": NSTR, "released_at": NSTR}),
+    "Holds": _obj({"holds": {"type": "array", "items": {"$ref": "#/components/schemas/Hold"}}}),
+    "Appraisal": {"type": "object", "required": ["id", "title", "status", "created_by"], "properties": {
+        "id": INT, "title": STR, "status": STR, "created_by": STR, "created_at": NSTR, "opinion": NSTR,
+        "report_record_id": NINT,
+        "members": {"type": "array", "items": _obj({"username": STR, "signed": {"type": "boolean"}})},
+        "items": {"type": "array", "items": {"type": "object", "required": ["id", "decision"], "properties": {
+            "id": NINT, "archival_code": STR, "title": NSTR, "due_on": NSTR, "decision": NSTR, "reason": NSTR,
+            "decided_by": NSTR, "extend_years": NINT}}}}},
+    "Appraisals": _obj({"appraisals": {"type": "array", "items": {"$ref": "#/components/schemas/Appraisal"}}}),
+    "Register": {"type": "object", "required": ["id", "batch_id", "title", "status", "requested_by"], "properties": {
+        "id": INT, "batch_id": INT, "title": STR, "status": STR, "requested_by": STR,
+        "required_roles": {"type": "array", "items": STR}, "method": NSTR, "place": NSTR, "executed_at": NSTR,
+        "register_record_id": NINT, "missing_roles": {"type": "array", "items": STR},
+        "approvals": {"type": "array", "items": _obj({"approver": STR, "role": STR, "opinion": NSTR,
+                                                      "approved_at": NSTR})},
+        "witnesses": {"type": "array", "items": _obj({"witness": STR, "signed_at": NSTR})},
+        "entries": {"type": "array", "items": {"type": "object", "required": ["seq_no", "state"], "properties": {
+            "id": NINT, "archival_code": STR, "title": NSTR, "seq_no": INT, "state": STR, "pages": NINT,
+            "secrecy": STR, "reason": NSTR, "destroyed_at": NSTR}}}}},
+    "Registers": _obj({"registers": {"type": "array", "items": {"$ref": "#/components/schemas/Register"}}}),
+    "ComplianceReport": {"type": "object", "required": ["as_of", "sections", "digest", "destroyed_chain_complete"],
+                         "properties": {"as_of": STR, "sections": {"type": "object"}, "digest": STR,
+                                        "destroyed_chain_complete": {"type": "boolean"}}},
 }
 
 
@@ -109,6 +167,129 @@ def _jbody(props: dict[str, Any], required: list[str]) -> dict[str, Any]:
 BINARY = {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}},
                       "image/jpeg": {"schema": {"type": "string", "format": "binary"}}}}
 PDF = {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
+FILES = {"content": {t: {"schema": {"type": "string", "format": "binary"}} for t in (
+    "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/pdf")}}
+IDS = {"type": "array", "maxItems": 50, "items": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}
+NAMES = {"type": "array", "maxItems": 20, "items": {"type": "string", "minLength": 1, "maxLength": 50}}
+
+
+def lending_paths() -> dict[str, Any]:
+    loan = [_p("request_id")]
+    item = [_p("loan_id")]
+    return {
+        "/api/v1/loans": {
+            "get": _op("Loan requests the user may know of", "LoanList", params=[_q("status", {
+                "type": "string", "enum": ["pending", "approved", "rejected", "issued", "closed", "cancelled"]})]),
+            "post": _op("Request a loan: reading room, electronic viewing or a physical loan of volumes", "Loan",
+                        status="201", body=_jbody({
+                            "purpose": {"type": "string", "maxLength": 1000},
+                            "form": {"type": "string", "enum": ["reading_room", "electronic", "loan"]},
+                            "record_ids": IDS, "volume_ids": IDS, "readers": NAMES,
+                            "days": {"type": "integer", "minimum": 1, "maximum": 365}}, ["purpose", "form"])),
+        },
+        "/api/v1/loans/inbox": {"get": _op("Pending requests whose next approval step is the user's role", "LoanList")},
+        "/api/v1/loans/notifications": {"get": _op("The user's unread reminders (overdue loans)", "Notifications")},
+        "/api/v1/loans/{request_id}": {"get": _op("One loan request", "Loan", params=loan)},
+        "/api/v1/loans/{request_id}/approve": {"post": _op(
+            "Approve the current step (never one's own request)", "Loan", params=loan,
+            body=_jbody({"note": {"type": "string", "maxLength": 500}}, []))},
+        "/api/v1/loans/{request_id}/reject": {"post": _op(
+            "Reject with a reason", "Loan", params=loan,
+            body=_jbody({"reason": {"type": "string", "maxLength": 500}}, ["reason"]))},
+        "/api/v1/loans/{request_id}/cancel": {"post": _op("The requester withdraws the request", "Loan", params=loan)},
+        "/api/v1/loans/{request_id}/issue": {"post": _op(
+            "Issue an approved request (archivists): volumes leave the store, or viewing grants open", "Loan",
+            params=loan, body=_jbody({"accompanied_by": {"type": "string", "maxLength": 50},
+                                      "hours": {"type": "integer", "minimum": 1, "maximum": 2160},
+                                      "carriers": NAMES}, []))},
+        "/api/v1/loans/items/{loan_id}/return": {"post": _op(
+            "Take a volume back with a page count and damage note (archivists)", "LoanReturn", params=item,
+            body=_jbody({"pages_returned": {"type": "integer", "minimum": 0, "maximum": 100000},
+                         "damage": {"type": "string", "maxLength": 500}}, ["pages_returned"]))},
+        "/api/v1/loans/items/{loan_id}/renew": {"post": _op(
+            "Renew a physical loan (archivists)", "LoanRenewal", params=item,
+            body=_jbody({"days": {"type": "integer", "minimum": 1, "maximum": 365}}, []))},
+        "/api/v1/inventory": {
+            "get": _op("Stock checks (archivists)", "InventoryChecks"),
+            "post": _op("Open a stock check of one room or all (archivists)", "InventoryCheck", status="201",
+                        body=_jbody({"room": {"type": "string", "maxLength": 20}}, [])),
+        },
+        "/api/v1/inventory/{check_id}": {"get": _op("One stock check and, once closed, its result", "InventoryCheck",
+                                                    params=[_p("check_id")])},
+        "/api/v1/inventory/{check_id}/scans": {"post": _op(
+            "Volume codes found on one shelf", "InventoryCheck", params=[_p("check_id")], body=_jbody({
+                "shelf": {"type": "string", "minLength": 1, "maxLength": 100},
+                "codes": {"type": "array", "maxItems": 2000, "items": {"type": "string", "maxLength": 100}}},
+                ["shelf", "codes"]))},
+        "/api/v1/inventory/{check_id}/close": {"post": _op(
+            "Close the check: missing, misplaced, unexpected volumes", "InventoryCheck", params=[_p("check_id")])},
+        "/api/v1/loans/registers/{kind}": {"get": _op(
+            "A register as CSV, XLSX or PDF (roles that may export)", FILES,
+            params=[{"name": "kind", "in": "path", "required": True, "schema": {
+                "type": "string", "enum": ["loans", "consultation", "inout", "overdue"]}},
+                _q("format", {"type": "string", "enum": ["csv", "xlsx", "pdf"]})])},
+    }
+
+
+def retention_paths() -> dict[str, Any]:
+    batch = [_p("batch_id")]
+    register = [_p("register_id")]
+    text = {"type": "string", "maxLength": 500}
+    return {
+        "/api/v1/retention/due": {"get": _op("Due lists of the daily sweep, rows the user may see", "DueLists")},
+        "/api/v1/retention/holds": {
+            "get": _op("Active holds", "Holds"),
+            "post": _op("Place a hold (archivists and leaders)", "Hold", status="201", body=_jbody({
+                "reason": text, "scope": {"type": "string", "enum": ["record", "volume", "category", "query"]},
+                "target": {"type": "string", "maxLength": 60}, "query": {"type": "object"}}, ["reason", "scope"])),
+        },
+        "/api/v1/retention/holds/{hold_id}/release": {"post": _op(
+            "Release one hold with a reason", "Hold", params=[_p("hold_id")], body=_jbody({"reason": text}, ["reason"]))},
+        "/api/v1/retention/appraisals": {
+            "get": _op("Appraisal batches", "Appraisals"),
+            "post": _op("Open an appraisal batch of due records (archivists)", "Appraisal", status="201", body=_jbody({
+                "title": {"type": "string", "maxLength": 200}, "members": NAMES, "record_ids": IDS},
+                ["title", "members", "record_ids"])),
+        },
+        "/api/v1/retention/appraisals/{batch_id}": {"get": _op("One appraisal batch", "Appraisal", params=batch)},
+        "/api/v1/retention/appraisals/{batch_id}/decisions": {"post": _op(
+            "A member's decision on one record", "Appraisal", params=batch, body=_jbody({
+                "record_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                "decision": {"type": "string", "enum": ["destroy", "extend", "keep_permanent"]},
+                "reason": text, "years": {"type": "integer", "minimum": 1, "maximum": 100}},
+                ["record_id", "decision", "reason"]))},
+        "/api/v1/retention/appraisals/{batch_id}/sign": {"post": _op("A member signs", "Appraisal", params=batch)},
+        "/api/v1/retention/appraisals/{batch_id}/conclude": {"post": _op(
+            "Conclude: apply keep/extend and file the report (archivists)", "Appraisal", params=batch,
+            body=_jbody({"opinion": {"type": "string", "maxLength": 1000}}, ["opinion"]))},
+        "/api/v1/retention/registers": {
+            "get": _op("Destruction registers", "Registers"),
+            "post": _op("Draft the register of a concluded appraisal (archivists)", "Register", status="201",
+                        body=_jbody({"batch_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                                     "title": {"type": "string", "maxLength": 200}}, ["batch_id"])),
+        },
+        "/api/v1/retention/registers/{register_id}": {"get": _op("One destruction register", "Register",
+                                                                 params=register)},
+        "/api/v1/retention/registers/{register_id}/approve": {"post": _op(
+            "Approve (the configured approver roles; never the requester)", "Register", params=register,
+            body=_jbody({"opinion": text}, []))},
+        "/api/v1/retention/registers/{register_id}/witness": {"post": _op(
+            "Sign as a witness (never an approver)", "Register", params=register)},
+        "/api/v1/retention/registers/{register_id}/execute": {"post": _op(
+            "Execute or resume the destruction (archivists); checks approvals, witnesses, holds, due dates",
+            "Register", params=register, body=_jbody({"method": {"type": "string", "maxLength": 100},
+                                                      "place": {"type": "string", "maxLength": 200}},
+                                                     ["method", "place"]))},
+        "/api/v1/retention/registers/{register_id}/pdf": {"get": _op(
+            "The register (or, with certificate=1, the destruction certificate) as PDF", PDF, params=[
+                *register, _q("certificate", {"type": "string", "enum": ["0", "1"]})])},
+        "/api/v1/retention/report": {"get": _op(
+            "The auditors' compliance report as of a date", {"content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ComplianceReport"}},
+                **FILES["content"]}},
+            params=[_q("as_of", {"type": "string", "format": "date"}),
+                    _q("format", {"type": "string", "enum": ["json", "csv", "xlsx", "pdf"]})])},
+    }
 
 
 def document() -> dict[str, Any]:
@@ -186,5 +367,7 @@ def document() -> dict[str, Any]:
             },
             "/api/v1/tokens/{token_id}/revoke": {"post": _op("Revoke one of the caller's tokens", "Token",
                                                              params=[_p("token_id")])},
+            **lending_paths(),
+            **retention_paths(),
         },
     }

@@ -31,6 +31,31 @@ def role_label(code: str) -> str:
     return ROLE_ZH[role] if str(get_locale()).startswith("zh") else role.value
 
 
+def form_label(code: str) -> str:
+    return {"reading_room": _("阅档室查阅"), "electronic": _("在线查阅"), "loan": _("实物借出")}.get(code, code)
+
+
+def status_label(code: str) -> str:
+    return {
+        "pending": _("待审批"), "approved": _("已批准"), "rejected": _("已驳回"), "issued": _("已出借"),
+        "closed": _("已结束"), "cancelled": _("已撤销"), "approve": _("批准"), "reject": _("驳回"),
+        "open": _("进行中"), "concluded": _("已完成"), "draft": _("待审批"), "executing": _("销毁中"),
+        "executed": _("已销毁"), "destroyed": _("已销毁"), "destroying": _("销毁中"),
+        "destroy": _("销毁"), "extend": _("延长保管"), "keep_permanent": _("永久保存"),
+    }.get(code, code)
+
+
+def register_label(kind: str) -> str:
+    return {"loans": _("借阅登记簿"), "consultation": _("查阅登记簿"), "inout": _("出入库登记表"),
+            "overdue": _("逾期未还清单")}.get(kind, kind)
+
+
+def list_label(name: str) -> str:
+    return {"due_for_appraisal": _("到期待鉴定"), "declassification_review": _("保密期限届满待审查"),
+            "yearly_secrecy_review": _("年度定密审查"), "due_for_transfer": _("到期待移交进馆"),
+            "filing_overdue": _("逾期未归档")}.get(name, name)
+
+
 def snippet(html: str) -> Markup:
     """Search snippets arrive escaped with <em> marks; anything else that looks like markup is escaped."""
     if "<" in _EM.sub("", html) or ">" in _EM.sub("", html):
@@ -44,9 +69,11 @@ def navigation() -> list[tuple[str, str]]:
         return []
     items = [("dashboard.home", _("首页"))]
     if viewer.role in READER_ROLES:
-        items += [("search.page", _("检索")), ("volumes.index", _("案卷"))]
+        items += [("search.page", _("检索")), ("volumes.index", _("案卷")), ("loans.index", _("借阅"))]
     if may(viewer, Action.FILE):
         items += [("upload.page", _("上传")), ("review.queue", _("待审核"))]
+    if any(may(viewer, a) for a in (Action.FILE, Action.APPRAISE, Action.APPROVE, Action.WITNESS, Action.READ_AUDIT)):
+        items.append(("retention.index", _("保管与销毁")))
     if may(viewer, Action.READ_AUDIT):
         items.append(("audit.trail", _("审计")))
     if may(viewer, Action.MANAGE_ACCOUNTS) or may(viewer, Action.MANAGE_CLEARANCES):
@@ -59,6 +86,10 @@ def template_helpers() -> dict:
     return {
         "secrecy_label": secrecy_label,
         "role_label": role_label,
+        "form_label": form_label,
+        "status_label": status_label,
+        "register_label": register_label,
+        "list_label": list_label,
         "snippet": snippet,
         "navigation": navigation,
         "current_locale": lambda: str(get_locale()),

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from archive import tokens
 from tests.web.site import PASSWORD, build_site
 from web.app import create_app
 
@@ -49,3 +50,18 @@ def as_user(client):
         return client
 
     return do
+
+
+@pytest.fixture(scope="module")
+def token_of(app):
+    """Bearer headers of a user's API token, made once per module."""
+    made = {}
+
+    def get(username: str) -> dict:
+        if username not in made:
+            with app.extensions["archive"].catalog.session() as db:
+                _row, plain = tokens.create(db, actor="test", username=username, name="tests")
+            made[username] = {"Authorization": f"Bearer {plain}"}
+        return made[username]
+
+    return get

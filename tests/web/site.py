@@ -26,6 +26,16 @@ USERS = {
     "auditor": ("auditor", "internal"),
     "admin": ("sysadmin", "internal"),
     "secofficer": ("security_officer", "internal"),
+    # Lending and retention (issues 5 and 6): approvers, appraisers and witnesses.
+    "depthead": ("dept_head", "internal"),
+    "leader": ("leader", "secret"),
+    "leader2": ("leader", "secret"),
+    "director": ("director", "secret"),
+    "appraiser1": ("appraiser", "internal"),
+    "appraiser2": ("appraiser", "internal"),
+    "appraiser3": ("appraiser", "internal"),
+    "witness1": ("witness", "internal"),
+    "witness2": ("witness", "internal"),
 }
 XSS = "<script>alert('ocr')</script>"
 

@@ -97,7 +97,9 @@ def record(record_id: int):  # noqa: ANN201
 @token_required
 def record_page(record_id: int, page_no: int):  # noqa: ANN201
     with services().catalog.session() as db:
-        key, media_type = page_image(db, g.viewer, record_id, page_no, channel="api")
+        key, media_type, body = page_image(db, g.viewer, record_id, page_no, channel="api", store=services().store)
+    if body is not None:  # read through a viewing grant: watermarked, never cached
+        return Response(body, mimetype=media_type, headers={"Cache-Control": "no-store"})
     return _stream(key, media_type)
 
 

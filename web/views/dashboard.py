@@ -22,5 +22,6 @@ def home():  # noqa: ANN201
         (_("各门类档案数"), bar_chart(numbers["by_category"], title=_("各门类档案数"))),
         (_("各年度档案数"), bar_chart(numbers["by_year"], title=_("各年度档案数"))),
         (_("各年度到期待鉴定数"), bar_chart(numbers["due_by_year"], title=_("各年度到期待鉴定数"))),
+        (_("近一年每月借阅数"), bar_chart(numbers["loans_per_month"], title=_("近一年每月借阅数"))),
     ]
     return render_template("dashboard.html", numbers=numbers, charts=charts)

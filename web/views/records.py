@@ -38,7 +38,9 @@ def _stream(key: str, media_type: str, **headers: str) -> Response:
 @login_required
 def image(record_id: int, page_no: int):  # noqa: ANN201
     with services().catalog.session() as db:
-        key, media_type = page_image(db, g.viewer, record_id, page_no, channel="web")
+        key, media_type, body = page_image(db, g.viewer, record_id, page_no, channel="web", store=services().store)
+    if body is not None:  # read through a viewing grant: watermarked, never cached
+        return Response(body, mimetype=media_type, headers={"Cache-Control": "no-store"})
     return _stream(key, media_type)
 
 

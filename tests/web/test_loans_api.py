@@ -1,0 +1,229 @@
+"""Loans through the JSON API (issue 5): request, approval by another user, issue, the watermarked
+page, and the refusals the lending service enforces (self-approval, clearance)."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image, ImageChops
+
+from tests.web.site import text_png
+
+
+def _post(client, path: str, headers: dict, body: dict | None = None):
+    return client.post(path, json=body or {}, headers=headers)
+
+
+def test_request_approve_issue_and_view_watermarked_page(client, token_of, site):
+    record = site["ids"]["internal"]
+    staff, head, archivist = token_of("staff"), token_of("depthead"), token_of("archivist")
+    before = client.get(f"/api/v1/records/{record}/pages/1/image", headers=staff)
+    assert before.status_code == 200  # internal content: readable, not watermarked, without a loan
+    created = _post(client, "/api/v1/loans", staff, {"purpose": "核对劳动仲裁材料", "form": "electronic",
+                                                     "record_ids": [record], "days": 3})
+    assert created.status_code == 201, created.get_json()
+    loan = created.get_json()
+    assert loan["status"] == "pending" and loan["steps"] == [["dept_head"]]
+    assert [r["id"] for r in client.get("/api/v1/loans/inbox", headers=head).get_json()["requests"]] == [loan["id"]]
+    approved = _post(client, f"/api/v1/loans/{loan['id']}/approve", head, {"note": "同意"})
+    assert approved.status_code == 200 and approved.get_json()["status"] == "approved"
+    issued = _post(client, f"/api/v1/loans/{loan['id']}/issue", archivist)
+    assert issued.status_code == 200 and issued.get_json()["status"] == "issued"
+
+    shown = client.get(f"/api/v1/records/{record}", headers=staff).get_json()
+    assert shown["grant"] is not None and shown["grant"]["place"] == "electronic"
+    page = client.get(f"/api/v1/records/{record}/pages/1/image", headers=staff)
+    assert page.status_code == 200 and page.mimetype == "image/png"
+    assert page.headers["Cache-Control"] == "no-store"
+    original = Image.open(io.BytesIO(text_png("测试页面"))).convert("RGB")
+    marked = Image.open(io.BytesIO(page.data)).convert("RGB")
+    assert marked.size == original.size
+    assert ImageChops.difference(original, marked).getbbox() is not None  # the tiled watermark is drawn
+    assert page.data != before.data
+
+
+def test_nobody_approves_their_own_request(client, token_of, site):
+    head = token_of("depthead")
+    created = _post(client, "/api/v1/loans", head, {"purpose": "自查", "form": "electronic",
+                                                    "record_ids": [site["ids"]["public"]]})
+    assert created.status_code == 201
+    loan = created.get_json()
+    refused = _post(client, f"/api/v1/loans/{loan['id']}/approve", head)
+    assert refused.status_code == 403
+    assert client.get(f"/api/v1/loans/{loan['id']}", headers=head).get_json()["status"] == "pending"
+    # Staff cannot approve at all; the archivist issues only what was approved.
+    assert _post(client, f"/api/v1/loans/{loan['id']}/approve", token_of("staff")).status_code in (403, 404)
+    assert _post(client, f"/api/v1/loans/{loan['id']}/issue", token_of("archivist")).status_code == 409
+
+
+def test_staff_never_sees_records_above_clearance_through_loans(client, token_of, site):
+    secret = site["ids"]["secret"]
+    staff, leader = token_of("staff"), token_of("leader")
+    refused = _post(client, "/api/v1/loans", staff, {"purpose": "x", "form": "electronic", "record_ids": [secret]})
+    assert refused.status_code == 404  # above clearance: the record does not exist for staff
+    created = _post(client, "/api/v1/loans", leader, {"purpose": "机密调阅", "form": "electronic",
+                                                      "record_ids": [secret]})
+    assert created.status_code == 201, created.get_json()
+    loan = created.get_json()
+    assert loan["items"][0]["title"] == "关于机密人事调整的请示"
+    assert client.get(f"/api/v1/loans/{loan['id']}", headers=staff).status_code == 404
+    for path in ("/api/v1/loans", "/api/v1/loans/inbox"):
+        listed = client.get(path, headers=staff).get_json()["requests"]
+        assert loan["id"] not in [r["id"] for r in listed]
+        assert all(r["level"] in ("public", "internal") for r in listed)
+    assert _post(client, f"/api/v1/loans/{loan['id']}/cancel", staff).status_code in (403, 404)
+    assert client.get(f"/api/v1/records/{secret}/pages/1/image", headers=staff).status_code == 404
+
+
+def test_registers_export_and_dashboard_counts(client, token_of):
+    archivist = token_of("archivist")
+    csv = client.get("/api/v1/loans/registers/consultation", query_string={"format": "csv"}, headers=archivist)
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    assert "申请单号" in csv.data.decode("utf-8-sig")
+    pdf = client.get("/api/v1/loans/registers/loans", query_string={"format": "pdf"}, headers=archivist)
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert client.get("/api/v1/loans/registers/loans", headers=token_of("staff")).status_code == 403
+    assert client.get("/api/v1/loans/registers/bogus", headers=archivist).status_code == 400
+    numbers = client.get("/api/v1/dashboard", headers=archivist).get_json()
+    assert len(numbers["loans_per_month"]) == 12 and numbers["overdue_loans"] == 0
+    assert sum(n for _m, n in numbers["loans_per_month"]) >= 1
+
+
+def test_pages_loans_flow(client, as_user, site):
+    from tests.web.conftest import csrf_token
+
+    staff = as_user("staff")
+    page = staff.get(f"/loans?record={site['ids']['public']}")
+    assert page.status_code == 200 and 'id="loan-form"' in page.get_data(as_text=True)
+    token = csrf_token(staff, "/loans")
+    response = staff.post("/loans", data={"csrf_token": token, "purpose": "页面申请", "form": "electronic",
+                                          "record_ids": str(site["ids"]["public"]), "days": "2"})
+    assert response.status_code == 302 and "/loans/" in response.headers["Location"]
+    detail = staff.get(response.headers["Location"]).get_data(as_text=True)
+    assert "页面申请" in detail and 'data-status="pending"' in detail
+    english = staff.get("/loans", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Request a loan" in english and "My requests" in english
+    dashboard = staff.get("/dashboard").get_data(as_text=True)
+    assert 'id="overdue-loans"' in dashboard and "近一年每月借阅数" in dashboard
+
+
+def test_state_secret_is_read_through_a_grant_watermarked_and_never_downloaded(client, token_of, site):
+    secret = site["ids"]["secret"]
+    leader, other, archivist = token_of("leader"), token_of("leader2"), token_of("archivist")
+    # Without a grant the leader sees the catalogue entry only.
+    shown = client.get(f"/api/v1/records/{secret}", headers=leader).get_json()
+    assert "view_content" not in shown["actions"] and shown["grant"] is None
+    assert client.get(f"/api/v1/records/{secret}/pages/1/image", headers=leader).status_code == 403
+    loan = _post(client, "/api/v1/loans", leader, {"purpose": "研究人事调整", "form": "electronic",
+                                                   "record_ids": [secret]}).get_json()
+    assert loan["steps"] == [["leader"]]
+    assert _post(client, f"/api/v1/loans/{loan['id']}/approve", leader).status_code == 403  # own request
+    assert _post(client, f"/api/v1/loans/{loan['id']}/approve", other).get_json()["status"] == "approved"
+    assert _post(client, f"/api/v1/loans/{loan['id']}/issue", archivist).get_json()["status"] == "issued"
+    shown = client.get(f"/api/v1/records/{secret}", headers=leader).get_json()
+    assert "view_content" in shown["actions"] and "download" not in shown["actions"]
+    assert shown["grant"]["download"] is False
+    page = client.get(f"/api/v1/records/{secret}/pages/2/image", headers=leader)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert client.get(f"/api/v1/records/{secret}/download", headers=leader).status_code == 403
+    # The grant is the leader's alone.
+    assert client.get(f"/api/v1/records/{secret}/pages/2/image", headers=other).status_code == 403
+
+
+def make_overdue(app, loan_id: int) -> None:
+    import datetime as dt
+
+    from archive.lending import overdue
+    from archive.lending.models import Loan
+
+    with app.extensions["archive"].catalog.session() as db:
+        db.get(Loan, loan_id).due_on = dt.date(2020, 1, 1)
+        overdue.remind(db)
+
+
+def test_physical_loan_issue_renew_and_return(app, client, token_of, site):
+    volume = site["ids"]["volume_internal"]
+    staff, head, archivist = token_of("staff"), token_of("depthead"), token_of("archivist")
+    loan = _post(client, "/api/v1/loans", staff, {"purpose": "借出案卷", "form": "loan", "volume_ids": [volume],
+                                                  "days": 5}).get_json()
+    assert _post(client, f"/api/v1/loans/{loan['id']}/approve", head).status_code == 200
+    assert _post(client, f"/api/v1/loans/{loan['id']}/issue", staff).status_code == 403  # archivists issue
+    issued = _post(client, f"/api/v1/loans/{loan['id']}/issue", archivist, {"carriers": ["archivist"]}).get_json()
+    assert issued["status"] == "issued" and len(issued["loans"]) == 1
+    item = issued["loans"][0]["id"]
+    renewed = _post(client, f"/api/v1/loans/items/{item}/renew", archivist, {"days": 3})
+    assert renewed.status_code == 200 and renewed.get_json()["renewals"] == 1
+    make_overdue(app, item)
+    reminders = client.get("/api/v1/loans/notifications", headers=staff).get_json()["notifications"]
+    assert len(reminders) == 1 and reminders[0]["kind"] == "loan.overdue"
+    assert client.get("/api/v1/loans/notifications", headers=head).get_json()["notifications"] == []
+    assert client.get("/api/v1/dashboard", headers=archivist).get_json()["overdue_loans"] == 1
+    overdue_csv = client.get("/api/v1/loans/registers/overdue", headers=archivist).data.decode("utf-8-sig")
+    assert loan["number"] in overdue_csv
+    pages = client.get(f"/api/v1/volumes/{volume}", headers=archivist).get_json()["volume"]["pages"]
+    returned = _post(client, f"/api/v1/loans/items/{item}/return", archivist, {"pages_returned": pages, "damage": ""})
+    assert returned.status_code == 200 and returned.get_json()["pages_ok"] is True
+    assert _post(client, f"/api/v1/loans/items/{item}/return", archivist, {"pages_returned": pages}).status_code == 409
+    assert client.get(f"/api/v1/loans/{loan['id']}", headers=staff).get_json()["status"] == "closed"
+    assert client.get("/api/v1/dashboard", headers=archivist).get_json()["overdue_loans"] == 0
+    inout = client.get("/api/v1/loans/registers/inout", headers=archivist).data.decode("utf-8-sig")
+    assert inout.count(site_code(client, archivist, volume)) == 2  # out and back in
+
+
+def site_code(client, headers: dict, volume_id: int) -> str:
+    return client.get(f"/api/v1/volumes/{volume_id}", headers=headers).get_json()["volume"]["archival_code"]
+
+
+def test_a_refused_form_action_returns_only_to_a_local_page(client, as_user, site):
+    from tests.web.conftest import csrf_token
+
+    staff = as_user("staff")
+    token = csrf_token(staff, "/loans")
+    for back, expected in (("/loans?x=1", "/loans?x=1"), ("//evil.example/", "/loans"), ("/\\evil.example", "/loans"),
+                           ("https://evil.example/", "/loans")):
+        response = staff.post("/loans", data={"csrf_token": token, "purpose": "", "form": "electronic",
+                                              "record_ids": str(site["ids"]["public"]), "back": back})
+        assert response.status_code == 302 and response.headers["Location"] == expected
+
+
+def test_stock_check_finds_missing_and_misplaced_volumes(client, token_of, as_user, site):
+    archivist = token_of("archivist")
+    assert _post(client, "/api/v1/inventory", token_of("staff")).status_code == 403
+    opened = _post(client, "/api/v1/inventory", archivist, {"room": "1"})
+    assert opened.status_code == 201
+    check = opened.get_json()["id"]
+    first = site_code(client, archivist, site["ids"]["volume_internal"])
+    scanned = _post(client, f"/api/v1/inventory/{check}/scans", archivist,
+                    {"shelf": "1-01-02-3-5", "codes": [first, "J999-NOPE"]})
+    assert scanned.status_code == 200 and scanned.get_json()["scanned_now"] == 2
+    closed = _post(client, f"/api/v1/inventory/{check}/close", archivist).get_json()
+    result = closed["result"]
+    assert [m["code"] for m in result["misplaced"]] == [first]
+    assert [u["code"] for u in result["unexpected"]] == ["J999-NOPE"]
+    assert len(result["missing"]) == 1
+    assert _post(client, f"/api/v1/inventory/{check}/close", archivist).status_code == 409
+    page = as_user("archivist").get(f"/inventory/{check}").get_data(as_text=True)
+    assert 'id="check-result"' in page and "J999-NOPE" in page
+
+
+def test_readers_of_a_confidential_record_are_listed_for_the_auditor(app, client, token_of, site):
+    import datetime as dt
+
+    from archive import audit, users
+    from archive.models import Fonds, Record
+
+    with app.extensions["archive"].catalog.session() as db:
+        users.add_user(db, actor="test", username="auditor_c", role="auditor", clearance="confidential",
+                       password="correct-horse-battery")
+        fonds = db.query(Fonds).filter_by(code="J001").one()
+        record = Record(fonds_id=fonds.id, category_code="WS", year=2019, retention="D30", status="filed",
+                        secrecy="confidential", title="机密级请示", doc_date=dt.date(2019, 5, 1), pages=0,
+                        filed_at=dt.datetime.now(dt.UTC))
+        db.add(record)
+        db.flush()
+        rid = record.id
+        audit.record(db, "reader_x", "page.view", f"record:{rid}", {"page": 1, "loan": "JY2026000099"})
+    shown = client.get(f"/api/v1/records/{rid}", headers=token_of("auditor_c")).get_json()
+    assert [(r["reader"], r["what"], r["loan"]) for r in shown["readers"]] == [("reader_x", "page_view", "JY2026000099")]
+    assert client.get(f"/api/v1/records/{site['ids']['internal']}", headers=token_of("auditor")).get_json()["readers"] is None
+    assert client.get(f"/api/v1/records/{rid}", headers=token_of("auditor")).status_code == 404  # not cleared
