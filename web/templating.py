@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from archive.codes import ROLE_ZH, SECRECY_ZH, Role, Secrecy
+from archive.codes import DEFAULT_CATEGORIES, RETENTION_ZH, ROLE_ZH, SECRECY_ZH, Retention, Role, Secrecy
 from archive.policy import READER_ROLES, Action, may
 
 _EM = re.compile(r"</?em>")
@@ -21,6 +21,24 @@ def secrecy_label(code: str) -> str:
     except ValueError:
         return code
     return SECRECY_ZH[level] if str(get_locale()).startswith("zh") else level.value
+
+
+_CATEGORY_NAMES = {code: (zh, en) for code, zh, en in DEFAULT_CATEGORIES}
+
+
+def code_label(field: str, value: str) -> str:
+    """A facet or chart value as people read it: 文书档案 (WS), 30年, 秘密; codes stay visible."""
+    zh = str(get_locale()).startswith("zh")
+    if field == "secrecy":
+        return secrecy_label(value)
+    if field == "category" and value in _CATEGORY_NAMES:
+        return f"{_CATEGORY_NAMES[value][0 if zh else 1]} ({value})"
+    if field == "retention" and zh:
+        try:
+            return RETENTION_ZH[Retention(value)]
+        except ValueError:
+            return value
+    return str(value)
 
 
 def role_label(code: str) -> str:
@@ -85,6 +103,7 @@ def navigation() -> list[tuple[str, str]]:
 def template_helpers() -> dict:
     return {
         "secrecy_label": secrecy_label,
+        "code_label": code_label,
         "role_label": role_label,
         "form_label": form_label,
         "status_label": status_label,

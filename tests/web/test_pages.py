@@ -249,3 +249,11 @@ def test_export_is_policy_checked_audited_and_formula_safe(as_user, app):
 def test_static_files_are_cacheable_pages_are_not(client):
     assert client.get("/static/vendor/htmx.min.js").headers["Cache-Control"].startswith("public")
     assert client.get("/login").headers["Cache-Control"] == "no-store"
+
+
+def test_facets_and_charts_name_codes_in_words(as_user):
+    client = as_user("staff")
+    body = client.get("/search?q=退休金").get_data(as_text=True)
+    assert "文书档案 (WS)" in body and "30年" in body
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "文书档案 (WS)" in dashboard

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from web.auth import login_required, services
 from web.charts import bar_chart
 from web.dashboard_stats import stats
+from web.templating import code_label
 
 bp = Blueprint("dashboard", __name__)
 
@@ -19,7 +20,8 @@ def home():  # noqa: ANN201
         numbers = stats(db, g.viewer)
     charts = [
         (_("近两周每日入库页数"), bar_chart(numbers["pages_per_day"], title=_("近两周每日入库页数"))),
-        (_("各门类档案数"), bar_chart(numbers["by_category"], title=_("各门类档案数"))),
+        (_("各门类档案数"), bar_chart([(code_label("category", c), n) for c, n in numbers["by_category"]],
+                                    title=_("各门类档案数"))),
         (_("各年度档案数"), bar_chart(numbers["by_year"], title=_("各年度档案数"))),
         (_("各年度到期待鉴定数"), bar_chart(numbers["due_by_year"], title=_("各年度到期待鉴定数"))),
         (_("近一年每月借阅数"), bar_chart(numbers["loans_per_month"], title=_("近一年每月借阅数"))),
