@@ -27,7 +27,7 @@ def celery_config(settings: Settings) -> dict:
     }
     if scheme == "filesystem":
         folder = local_path(settings.broker_url)
-        for sub in ("messages", "processed", "results"):
+        for sub in ("messages", "processed", "results", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         conf.update(
             broker_url="filesystem://",
@@ -35,6 +35,7 @@ def celery_config(settings: Settings) -> dict:
                 "data_folder_in": str(folder / "messages"),
                 "data_folder_out": str(folder / "messages"),
                 "processed_folder": str(folder / "processed"),
+                "control_folder": str(folder / "control"),  # else kombu writes ./control in the cwd
                 "store_processed": False,
             },
             result_backend=f"file://{folder / 'results'}",

@@ -21,6 +21,7 @@ def test_task_runs_in_a_worker_on_the_embedded_transport(tmp_path):
     Catalog(catalog_url).migrate()
     run_through_worker(catalog_url, tmp_path, broker=None)
     assert any((tmp_path / "queue" / "results").iterdir())  # the result travelled through files
+    assert not Path("control").exists()  # everything stays under ARCHIVE_HOME
 
 
 def run_through_worker(catalog_url, tmp_path, broker):
