@@ -55,10 +55,12 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     from web.views import (
         admin,
         api,
+        api_config,  # noqa: F401 - adds the /api/v1/admin and shelving routes to api.bp
         api_loans,  # noqa: F401 - adds the /api/v1/loans routes to api.bp
         api_retention,  # noqa: F401 - adds the /api/v1/retention routes to api.bp
         audit,
         auth,
+        configuration,
         dashboard,
         loans,
         records,
@@ -69,7 +71,8 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
         volumes,
     )
 
-    for module in (auth, dashboard, upload, review, search, records, volumes, loans, retention, audit, admin):
+    for module in (auth, dashboard, upload, review, search, records, volumes, loans, retention, audit, admin,
+                   configuration):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, never with cookies

@@ -292,6 +292,58 @@ def retention_paths() -> dict[str, Any]:
     }
 
 
+CONFIG_SCHEMAS: dict[str, Any] = {
+    "Category": _obj({"code": STR, "name_zh": STR, "name_en": STR, "active": {"type": "boolean"}}),
+    "Categories": _obj({"categories": {"type": "array", "items": {"$ref": "#/components/schemas/Category"}}}),
+    "Rule": _obj({"id": INT, "scheme": STR, "category": STR, "kind": STR, "keywords": {"type": "array", "items": STR},
+                  "retention": STR, "note": STR, "version": INT}),
+    "Rules": _obj({"rules": {"type": "array", "items": {"$ref": "#/components/schemas/Rule"}}}),
+    "RuleChange": _obj({"version": INT, "old_rule": INT, "new_rule": INT, "old_retention": STR,
+                        "new_retention": STR, "recomputed": INT}),
+    "ClassifierStatus": _obj({"model_path": STR, "trained_at": NSTR, "corrections": INT}),
+    "TrainingReport": _obj({"model_path": STR, "corrections": INT,
+                            "accuracy": {"type": "object", "additionalProperties": {"type": "number"}},
+                            "train_examples": INT, "test_examples": INT}),
+    "LocationHistory": _obj({"history": {"type": "array", "items": _obj(
+        {"at": STR, "to": STR, "actor": STR, "reason": STR})}}),
+}
+SCHEMAS.update(CONFIG_SCHEMAS)
+
+
+def config_paths() -> dict[str, Any]:
+    code = [{"name": "code", "in": "path", "required": True,
+             "schema": {"type": "string", "minLength": 1, "maxLength": 10}}]
+    return {
+        "/api/v1/admin/categories": {
+            "get": _op("The category code table (system administrator)", "Categories"),
+            "post": _op("Add a category (system administrator)", "Category", status="201",
+                        body=_jbody({"code": {"type": "string", "maxLength": 10}, "name_zh": STR, "name_en": STR},
+                                    ["code", "name_zh", "name_en"])),
+        },
+        "/api/v1/admin/categories/{code}": {"post": _op(
+            "Rename, deactivate or reactivate a category (system administrator)", "Category", params=code,
+            body=_jbody({"name_zh": STR, "name_en": STR, "active": {"type": "boolean"}}, []))},
+        "/api/v1/admin/schedule": {"get": _op("The active retention schedule entries (system administrator)", "Rules")},
+        "/api/v1/admin/schedule/{rule_id}": {"post": _op(
+            "Change an entry's retention; approved by a director, leader or office director (system administrator)",
+            "RuleChange", params=[_p("rule_id")],
+            body=_jbody({"retention": STR, "reason": STR, "approved_by": STR}, ["retention", "reason", "approved_by"]))},
+        "/api/v1/admin/classifier": {"get": _op("The active classifier model and the number of corrections",
+                                                "ClassifierStatus")},
+        "/api/v1/admin/classifier/train": {"post": _op(
+            "Retrain the classifier with the corrections; held-out accuracy per target (archivists)", "TrainingReport")},
+        "/api/v1/volumes/{volume_id}/shelve": {"post": _op(
+            "Shelve a volume at a location 库房-排-列-节-层 (archivists)", "Volume", params=[_p("volume_id")],
+            body=_jbody({"path": {"type": "string", "maxLength": 100}, "reason": {"type": "string", "maxLength": 200}},
+                        ["path"]))},
+        "/api/v1/volumes/{volume_id}/locations": {"get": _op(
+            "A volume's location history (archivists)", "LocationHistory", params=[_p("volume_id")])},
+        "/api/v1/volumes/labels": {"post": _op(
+            "QR labels of volumes as PDF (archivists)", PDF, body=_jbody({"volume_ids": {**IDS, "minItems": 1}},
+                                                                         ["volume_ids"]))},
+    }
+
+
 def document() -> dict[str, Any]:
     search_params = [
         _q("q", {"type": "string", "maxLength": 1000}, "words, an archival code, a document number or a name"),
@@ -369,5 +421,6 @@ def document() -> dict[str, Any]:
                                                              params=[_p("token_id")])},
             **lending_paths(),
             **retention_paths(),
+            **config_paths(),
         },
     }

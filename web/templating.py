@@ -96,6 +96,10 @@ def navigation() -> list[tuple[str, str]]:
         items.append(("audit.trail", _("审计")))
     if may(viewer, Action.MANAGE_ACCOUNTS) or may(viewer, Action.MANAGE_CLEARANCES):
         items.append(("admin.users", _("用户管理")))
+    if may(viewer, Action.ADMINISTER):
+        items += [("config.categories", _("门类管理")), ("config.schedule", _("保管期限表"))]
+    if may(viewer, Action.ADMINISTER) or may(viewer, Action.FILE):
+        items.append(("config.classifier", _("分类模型")))
     items.append(("admin.tokens", _("API 令牌")))
     return items
 
