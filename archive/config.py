@@ -17,7 +17,7 @@ from archive.errors import ConfigError
 
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
 STORAGE_SCHEMES = ("file", "s3", "minio", "s3+http", "s3+https")
-SEARCH_SCHEMES = ("embedded", "http", "https")
+SEARCH_SCHEMES = ("embedded", "tantivy", "http", "https")
 BROKER_SCHEMES = ("filesystem", "redis", "rediss", "memory")
 LANGUAGES = ("zh", "en")
 
@@ -166,7 +166,7 @@ def _check_url(var: str, url: str, schemes: tuple[str, ...], need_host: tuple[st
     base = scheme.split("+")[0]
     if base in need_host and not parts.hostname:
         raise ConfigError(f"{var}: {mask_password(url)!r} names no host")
-    if scheme in ("file", "embedded", "filesystem") and not parts.path:
+    if scheme in ("file", "embedded", "tantivy", "filesystem") and not parts.path:
         raise ConfigError(f"{var}: {url!r} names no directory")
     if scheme == "sqlite" and url.count("/") < 3:
         raise ConfigError(f"{var}: {url!r} must look like sqlite:///path/to/catalog.db")

@@ -1,4 +1,4 @@
-"""Benchmark of the embedded search backend (SQLite FTS5 over bigrams).
+"""Benchmark of the embedded search backends (SQLite FTS5 or tantivy, over the same bigrams).
 
 Builds N records with OCR-length pages cut from the corpus (read from --corpus, never copied
 into the repository), bulk-indexes them, and times searches as a staff member cleared for
@@ -6,7 +6,9 @@ into the repository), bulk-indexes them, and times searches as a staff member cl
 
     .venv/bin/python bench/search_embedded.py --corpus ../shared/corpus --records 100000
 
-Writes bench/results/search_embedded.json (one entry per record count).
+    .venv/bin/python bench/search_embedded.py --backend tantivy --corpus ../shared/corpus --records 100000
+
+Writes bench/results/search_embedded.json (SQLite) or search_tantivy.json (one entry per record count).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from pathlib import Path
 from archive.codes import Role, Secrecy
 from archive.policy import Viewer
 from search.embedded import EmbeddedIndex
-from search.model import PageText, SearchDocument, SearchQuery
+from search.model import PageText, SearchDocument, SearchIndex, SearchQuery
+from search.tantivy_index import TantivyIndex
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国红玉梅志文斌鹏宇浩凯晨欣怡婷雪琳"
@@ -94,7 +97,7 @@ def dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def time_queries(index: EmbeddedIndex, texts: list[str], who: Viewer, repeat: int = 2) -> dict:
+def time_queries(index: SearchIndex, texts: list[str], who: Viewer, repeat: int = 2) -> dict:
     times, totals = [], []
     for _ in range(repeat):
         for text in texts:
@@ -119,7 +122,8 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, required=True)
     ap.add_argument("--records", type=int, default=100_000)
     ap.add_argument("--dir", type=Path, help="index directory (default: a temporary one)")
-    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "search_embedded.json")
+    ap.add_argument("--backend", choices=("embedded", "tantivy"), default="embedded")
+    ap.add_argument("--out", type=Path, help="default: bench/results/search_<backend>.json")
     ap.add_argument(
         "--query-only", action="store_true", help="reuse the index in --dir; time the queries again"
     )
@@ -127,7 +131,8 @@ def main() -> None:
 
     corpus = load_corpus(args.corpus)
     workdir = args.dir or Path(tempfile.mkdtemp(prefix="search-bench-"))
-    index = EmbeddedIndex(workdir)
+    index: SearchIndex = EmbeddedIndex(workdir) if args.backend == "embedded" else TantivyIndex(workdir)
+    args.out = args.out or Path(__file__).parent / "results" / f"search_{args.backend}.json"
     people: list[tuple[str, str]] = []
     chars = 0
 
@@ -232,7 +237,10 @@ def main() -> None:
         else round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "viewer": "staff, clearance internal; facets category, year, secrecy; 10 hits with snippets",
         "latency": latency,
-        "sqlite": __import__("sqlite3").sqlite_version,
+        "backend": args.backend,
+        "engine": __import__("sqlite3").sqlite_version
+        if args.backend == "embedded"
+        else "tantivy " + __import__("importlib.metadata").metadata.version("tantivy"),
     }
     print(json.dumps(result, ensure_ascii=False, indent=1))
     args.out.parent.mkdir(parents=True, exist_ok=True)

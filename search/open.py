@@ -19,10 +19,14 @@ def open_index(url: str, **options: Any) -> SearchIndex:
         from search.embedded import EmbeddedIndex
 
         return EmbeddedIndex(local_path(url))
+    if parts.scheme == "tantivy":
+        from search.tantivy_index import TantivyIndex
+
+        return TantivyIndex(local_path(url))
     if parts.scheme in ("http", "https"):
         from search.elastic import DEFAULT_ALIAS, ElasticsearchIndex, _check_url_alias
 
         alias = _check_url_alias(parts.path.strip("/")) if parts.path.strip("/") else DEFAULT_ALIAS
         base = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
         return ElasticsearchIndex(base, alias, **options)
-    raise ConfigError(f"ARCHIVE_SEARCH_URL: {url!r} is neither embedded:// nor http(s)://")
+    raise ConfigError(f"ARCHIVE_SEARCH_URL: {url!r} is none of embedded://, tantivy:// or http(s)://")

@@ -13,11 +13,12 @@ from archive.codes import Role, Secrecy
 from archive.policy import Viewer
 from search.elastic import ElasticsearchIndex
 from search.embedded import EmbeddedIndex
+from search.tantivy_index import TantivyIndex
 from tests.search.samples import DOCS
 from tests.servers.opensearch import OpenSearchServer, PlainMediaNode
 
 REAL_ES = os.environ.get("ARCHIVE_TEST_ELASTICSEARCH_URL", "")
-BACKENDS = ["embedded", "elasticsearch"] + (["elasticsearch-real"] if REAL_ES else [])
+BACKENDS = ["embedded", "tantivy", "elasticsearch"] + (["elasticsearch-real"] if REAL_ES else [])
 _aliases = itertools.count()
 
 
@@ -38,6 +39,8 @@ def es_options(request, kind: str) -> dict:
 def new_index(request, kind: str, tmp_path_factory):
     if kind == "embedded":
         return EmbeddedIndex(tmp_path_factory.mktemp("index"))
+    if kind == "tantivy":
+        return TantivyIndex(tmp_path_factory.mktemp("tantivy"), writer_heap=15_000_000, threads=1)
     options = es_options(request, kind)
     index = ElasticsearchIndex(alias=f"test-{os.getpid()}-{next(_aliases)}", refresh_writes=True, **options)
     request.addfinalizer(lambda: _drop(index))

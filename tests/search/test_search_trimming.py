@@ -124,6 +124,7 @@ def check_trimming(index, docs: list[SearchDocument], user: Viewer, q: tuple) ->
         assert outputs(index, user, q) == with_hidden
 
 
+EMBEDDED = ["embedded", "tantivy"]  # on-disk backends: cheap enough for many examples
 SETTINGS = dict(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -131,14 +132,14 @@ SETTINGS = dict(
 )
 
 
-@pytest.mark.parametrize("backend", ["embedded"])
+@pytest.mark.parametrize("backend", EMBEDDED)
 @settings(max_examples=400, **SETTINGS)
 @given(docs=documents(), user=users, q=queries)
 def test_hidden_records_change_nothing_embedded(shared_index, docs, user, q):
     check_trimming(shared_index, docs, user, q)
 
 
-@pytest.mark.parametrize("backend", [b for b in BACKENDS if b != "embedded"])
+@pytest.mark.parametrize("backend", [b for b in BACKENDS if b not in EMBEDDED])
 @settings(max_examples=60, **SETTINGS)
 @given(docs=documents(), user=users, q=queries)
 def test_hidden_records_change_nothing_elasticsearch(shared_index, docs, user, q):

@@ -1,0 +1,603 @@
+"""An embedded backend on tantivy (PyPI `tantivy`, Rust, on disk, no server).
+
+Same analysis as the SQLite backend: the text is normalised and cut into bigrams and skip
+pairs in Python (search.analysis) and handed to tantivy as white-space separated tokens, so
+both backends match exactly the same records. Scores are constant per clause (const-score
+queries, never BM25), so records a viewer cannot see never move the ones they can.
+
+Sorting: tantivy sorts by score or by one fast field. The tie-breakers are folded into fast
+fields (`sortkey` = day << 32 | id for date order, `codekey` for archival-code order), and
+relevance, whose scores take at most six values, is ordered in two steps: the top of the
+window by score, then the records of the lowest score in the window by `sortkey`.
+
+Crash safety: a tantivy commit is atomic (segments are written, then meta.json is replaced),
+so a writer killed mid-commit leaves the last committed index. A rebuild writes a new
+directory and switches the CURRENT pointer with an atomic rename.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import itertools
+import json
+import multiprocessing
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import tantivy
+
+from archive.policy import AccessFilter, Viewer, record_filter
+from search import analysis
+from search.embedded import _analysed
+from search.highlight import make_hit
+from search.model import (
+    FACET_FIELDS,
+    FACET_SIZE,
+    SCORE_EXACT,
+    SCORE_KEY,
+    SCORE_MATCH,
+    SCORE_TITLE,
+    Health,
+    IndexUnavailable,
+    SearchDocument,
+    SearchIndex,
+    SearchQuery,
+    SearchResult,
+    check_suggest,
+    decode_cursor,
+    encode_cursor,
+    ensure_indexable,
+)
+
+ANALYZER_VERSION = "1"
+RAW_FIELDS = (
+    "archival_code", "doc_no", "person_id", "category", "year", "retention", "secrecy", "fonds",
+    "doc_type", "personnel_class", "business_step", "department", "status", "name_key", "title_key",
+    "person_name_raw", "title_raw", "codekey",
+)  # fmt: skip
+FAST_FIELDS = set(FACET_FIELDS) | {"person_name_raw", "title_raw", "codekey"}
+TEXT_FIELDS = ("title", "meta", "body")
+FILTER_COLUMNS = {"person_name": "name_key"}
+LEVELS = sorted(
+    ((k, t, e) for k in (0, 1) for t in (0, 1) for e in (0, 1) if e or not t),  # title exact implies exact
+    key=lambda lv: -(SCORE_KEY * lv[0] + SCORE_TITLE * lv[1] + SCORE_EXACT * lv[2]),
+)
+AGG_SIZE = 65_000
+POOL_THRESHOLD = 2000  # rebuilds of at least this many records analyse in worker processes
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_integer_field("id", stored=True, indexed=True, fast=True)
+    sb.add_integer_field("day", indexed=True, fast=True)
+    sb.add_integer_field("sortkey", indexed=True, fast=True)
+    sb.add_integer_field("has_dept", indexed=True)
+    for f in TEXT_FIELDS:
+        sb.add_text_field(f, tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("skips", tokenizer_name="whitespace", index_option="basic")
+    for f in RAW_FIELDS:
+        sb.add_text_field(f, fast=f in FAST_FIELDS, tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("digest", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_bytes_field("src", stored=True)
+    return sb.build()
+
+
+SCHEMA = _schema()
+
+
+def _day(doc_date: str | None) -> int:
+    if not doc_date:
+        return 0
+    try:
+        return dt.date.fromisoformat(doc_date[:10]).toordinal()
+    except ValueError:
+        return 0
+
+
+def _codekey(code: str, record_id: int) -> str:
+    return f"{0 if code else 1}{code}\x01{record_id:012d}"
+
+
+def prepare(doc: SearchDocument) -> tuple:
+    """Everything Python computes for a record (the analysis): picklable, so a pool can do it."""
+    title, meta, body, skips = _analysed(doc)
+    day = _day(doc.doc_date)
+    values = {
+        "name_key": analysis.key(doc.person_name),
+        "title_key": analysis.key(doc.title),
+        "person_name_raw": doc.person_name,
+        "title_raw": doc.title,
+        "codekey": _codekey(doc.archival_code, doc.id),
+    }
+    raw = tuple(values[f] if f in values else getattr(doc, f) for f in RAW_FIELDS)
+    src = json.dumps(doc.to_dict(), ensure_ascii=False).encode()
+    return doc.id, day, 1 if doc.department else 0, (title, meta, body, skips), raw, doc.digest, src
+
+
+def build(prepared: tuple) -> tantivy.Document:
+    record_id, day, has_dept, texts, raw, digest, src = prepared
+    d = tantivy.Document()
+    d.add_integer("id", record_id)
+    d.add_integer("day", day)
+    d.add_integer("sortkey", (day << 32) | record_id)
+    d.add_integer("has_dept", has_dept)
+    for f, v in zip(("title", "meta", "body", "skips"), texts, strict=True):
+        d.add_text(f, v)
+    for f, v in zip(RAW_FIELDS, raw, strict=True):
+        d.add_text(f, v)
+    d.add_text("digest", digest)
+    d.add_bytes("src", src)
+    return d
+
+
+def to_tantivy(doc: SearchDocument) -> tantivy.Document:
+    """The tantivy document of a record (analysis in Python, the same as the SQLite backend)."""
+    return build(prepare(doc))
+
+
+def _checked_prepare(doc: SearchDocument) -> tuple:
+    ensure_indexable(doc)
+    return prepare(doc)
+
+
+def _prepared(docs: Iterable[SearchDocument], workers: int) -> Iterator[tuple]:
+    """Analysed documents in order; large inputs are analysed by a pool of processes."""
+    it = iter(docs)
+    head = list(itertools.islice(it, POOL_THRESHOLD))
+    if workers <= 1 or len(head) < POOL_THRESHOLD:
+        yield from map(_checked_prepare, itertools.chain(head, it))
+        return
+    ctx = multiprocessing.get_context("spawn")  # never fork a process that runs tantivy threads
+    with ctx.Pool(workers) as pool:
+        yield from pool.imap(_checked_prepare, itertools.chain(head, it), chunksize=64)
+
+
+# -- query building ------------------------------------------------------------------------------
+
+Q = tantivy.Query
+MUST, SHOULD, NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
+
+
+def _zero(q: tantivy.Query) -> tantivy.Query:
+    return Q.const_score_query(q, 0.0)
+
+
+def _all(queries: list[tantivy.Query]) -> tantivy.Query:
+    return queries[0] if len(queries) == 1 else Q.boolean_query([(MUST, q) for q in queries])
+
+
+def _any(queries: list[tantivy.Query]) -> tantivy.Query:
+    return queries[0] if len(queries) == 1 else Q.boolean_query([(SHOULD, q) for q in queries])
+
+
+def _phrase(field: str, text: str, prefix: bool = False) -> tantivy.Query:
+    toks = analysis.tokens(text)
+    if prefix:
+        return Q.phrase_prefix_query(SCHEMA, field, toks)
+    if len(toks) == 1:
+        return Q.term_query(SCHEMA, field, toks[0])
+    return Q.phrase_query(SCHEMA, field, toks)
+
+
+def _anywhere(text: str, prefix: bool = False) -> tantivy.Query:
+    """A phrase in any one of the text fields (what an unqualified FTS5 phrase does)."""
+    return _any([_phrase(f, text, prefix) for f in TEXT_FIELDS])
+
+
+def _term_match(term: analysis.Term) -> tantivy.Query:
+    """One term: exactly, or (CJK, 4+ characters) with one character misread."""
+    alts = [_anywhere(term.text, term.prefix)]
+    for v in term.fuzzy:
+        parts = [_anywhere(p) for p in v.phrases]
+        if v.skip is not None:
+            parts.append(Q.term_query(SCHEMA, "skips", v.skip))
+        alts.append(_all(parts))
+    return _any(alts)
+
+
+class _Plan:
+    """The match query (score SCORE_MATCH), the three bonus clauses and the filter."""
+
+    def __init__(self, query: SearchQuery):
+        terms = query.terms
+        self.match = _all([_term_match(t) for t in terms]) if terms else Q.all_query()
+        self.bonus: list[tuple[float, tantivy.Query]] = []
+        if terms:
+            exact = _all([_anywhere(t.text, t.prefix) for t in terms])
+            title = _all([_phrase("title", t.text, t.prefix) for t in terms])
+            key = _any(
+                [
+                    Q.term_query(SCHEMA, "name_key", analysis.key(query.text)),
+                    Q.term_query(SCHEMA, "person_id", analysis.person_id_key(query.text)),
+                    Q.term_query(SCHEMA, "doc_no", analysis.doc_no_key(query.text)),
+                    Q.term_query(SCHEMA, "archival_code", query.text.strip()),
+                ]
+            )
+            # in LEVELS order: key, title, exact
+            self.bonus = [(SCORE_KEY, key), (SCORE_TITLE, title), (SCORE_EXACT, exact)]
+        self.filters = _filters(query.access, query)
+
+    def scored(self, extra: list[tantivy.Query] = ()) -> tantivy.Query:
+        clauses = [(MUST, Q.const_score_query(self.match, SCORE_MATCH))]
+        clauses += [(SHOULD, Q.const_score_query(q, s)) for s, q in self.bonus]
+        clauses += [(MUST, _zero(q)) for q in (*self.filters, *extra)]
+        return Q.boolean_query(clauses)
+
+    def unscored(self, extra: list[tantivy.Query], lv: tuple[int, int, int]) -> tantivy.Query:
+        """The records of one level, for ordering by a fast field: no scores, and no match
+        clause when the level requires the exact phrase (which implies the match)."""
+        clauses = [] if lv[2] else [(MUST, _zero(self.match))]
+        clauses += [(MUST, _zero(q)) for q in (*self.filters, *extra)]
+        return Q.boolean_query(clauses)
+
+    def level(self, lv: tuple[int, int, int]) -> tantivy.Query:
+        """Records whose score is exactly that of level `lv` (as a zero-score clause)."""
+        clauses = [(MUST if on else NOT, q) for on, (_, q) in zip(lv, self.bonus, strict=True)]
+        clauses.append((MUST, Q.all_query()))
+        return _zero(Q.boolean_query(clauses))
+
+    @staticmethod
+    def score_of(lv: tuple[int, int, int]) -> float:
+        return SCORE_MATCH + SCORE_KEY * lv[0] + SCORE_TITLE * lv[1] + SCORE_EXACT * lv[2]
+
+
+def _filters(access: AccessFilter, query: SearchQuery | None) -> list[tantivy.Query]:
+    """`archive.policy.AccessFilter` as tantivy clauses, plus the query's own filters."""
+    out = [Q.term_set_query(SCHEMA, "secrecy", sorted(access.secrecy))]
+    if access.categories is not None:
+        out.append(Q.term_set_query(SCHEMA, "category", sorted(access.categories)))
+    if access.departments is not None:
+        nodept = Q.term_query(SCHEMA, "has_dept", 0)
+        out.append(
+            _any([nodept, Q.term_set_query(SCHEMA, "department", sorted(access.departments))])
+            if access.departments
+            else nodept
+        )
+    if not access.include_destroyed:
+        out.append(
+            Q.boolean_query([(MUST, Q.all_query()), (NOT, Q.term_query(SCHEMA, "status", "destroyed"))])
+        )
+    if query is not None:
+        for field, values in query.key_filters().items():
+            column = FILTER_COLUMNS.get(field, field)
+            vals = [int(v) for v in values] if field == "id" else list(values)
+            out.append(Q.term_set_query(SCHEMA, column, vals))
+        if query.date_from or query.date_to:
+            lo = query.date_from.toordinal() if query.date_from else 1
+            hi = query.date_to.toordinal() if query.date_to else dt.date.max.toordinal()
+            out.append(Q.range_query(SCHEMA, "day", tantivy.FieldType.Integer, lo, hi))
+    return out
+
+
+def _empty_access(access: AccessFilter) -> bool:
+    return access.deny_all or access.categories == frozenset() or not access.secrecy
+
+
+def _regex_escape(text: str) -> str:
+    return "".join("\\" + c if c in r"\.+*?()|[]{}^$#&-~" else c for c in text)
+
+
+class TantivyIndex(SearchIndex):
+    backend = "tantivy"
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        writer_heap: int = 128_000_000,
+        threads: int = 0,
+        workers: int | None = None,
+    ):
+        self.dir = Path(path)
+        self._lock = threading.RLock()
+        self._ix: tantivy.Index | None = None
+        self._name: str | None = None
+        self.writer_heap, self.threads = writer_heap, threads
+        self.workers = workers if workers is not None else (os.cpu_count() or 1)
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise IndexUnavailable(f"search index directory {self.dir}: {exc}") from None
+
+    # -- files -----------------------------------------------------------------------------
+
+    @property
+    def _pointer(self) -> Path:
+        return self.dir / "CURRENT"
+
+    def _current_name(self) -> str:
+        try:
+            return self._pointer.read_text().strip()
+        except FileNotFoundError:
+            name = self._new_name()
+            self._open_dir(name)
+            self._switch(name)
+            return name
+
+    def _new_name(self) -> str:
+        return f"tantivy-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}"
+
+    def _switch(self, name: str) -> None:
+        tmp = self.dir / f".CURRENT.{os.getpid()}"
+        with open(tmp, "w") as fh:
+            fh.write(name + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self._pointer)
+
+    def _open_dir(self, name: str) -> tantivy.Index:
+        path = self.dir / name
+        try:
+            path.mkdir(exist_ok=True)
+            marker = path / "ANALYZER"
+            if marker.exists() and marker.read_text().strip() != ANALYZER_VERSION:
+                raise IndexUnavailable(
+                    f"index {name} was built by another analyzer version: run `archive reindex`"
+                )
+            ix = tantivy.Index(SCHEMA, str(path), reuse=True)
+            if not marker.exists():
+                marker.write_text(ANALYZER_VERSION + "\n")
+            return ix
+        except (OSError, ValueError) as exc:
+            raise IndexUnavailable(f"search index {path}: {exc}") from None
+
+    def _index(self) -> tantivy.Index:
+        name = self._current_name()
+        if self._ix is None or name != self._name:
+            self._ix, self._name = self._open_dir(name), name
+        return self._ix
+
+    def _searcher(self) -> tantivy.Searcher:
+        ix = self._index()
+        ix.reload()
+        return ix.searcher()
+
+    def _writer(self, ix: tantivy.Index, heap: int | None = None) -> tantivy.IndexWriter:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                return ix.writer(heap or self.writer_heap, self.threads)
+            except ValueError as exc:  # another process holds the writer lock
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise IndexUnavailable(f"search index write failed: {exc}") from None
+                time.sleep(0.05)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def index(self, doc: SearchDocument) -> None:
+        self.bulk([doc])
+
+    def bulk(self, docs: Iterable[SearchDocument], batch: int = 5000) -> int:
+        n = 0
+        with self._lock:
+            ix = self._index()
+            writer = self._writer(ix)
+            try:
+                pending = 0
+                for doc in docs:
+                    ensure_indexable(doc)
+                    writer.delete_documents_by_term("id", doc.id)
+                    writer.add_document(to_tantivy(doc))
+                    pending += 1
+                    if pending >= batch:
+                        writer.commit()
+                        n, pending = n + pending, 0
+                if pending:
+                    writer.commit()
+                    n += pending
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    writer.rollback()
+                raise
+            finally:
+                writer.wait_merging_threads()
+            ix.reload()
+        return n
+
+    def delete(self, record_id: int) -> None:
+        with self._lock:
+            ix = self._index()
+            writer = self._writer(ix)
+            try:
+                writer.delete_documents_by_term("id", int(record_id))
+                writer.commit()
+            finally:
+                writer.wait_merging_threads()
+            ix.reload()
+
+    def rebuild(self, docs: Iterable[SearchDocument]) -> int:
+        name = self._new_name()
+        ix = self._open_dir(name)
+        n = 0
+        try:
+            writer = self._writer(ix, max(self.writer_heap, 512_000_000))
+            for prepared in _prepared(docs, self.workers):
+                writer.add_document(build(prepared))
+                n += 1
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            shutil.rmtree(self.dir / name, ignore_errors=True)
+            raise
+        with self._lock:
+            old = self._name or (self._pointer.read_text().strip() if self._pointer.exists() else None)
+            self._switch(name)
+            self._ix, self._name = ix, name
+        if old and old != name:
+            shutil.rmtree(self.dir / old, ignore_errors=True)
+        return n
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _doc(searcher: tantivy.Searcher, addr: tantivy.DocAddress) -> SearchDocument:
+        return SearchDocument.from_dict(json.loads(searcher.doc(addr).get_first("src")))
+
+    def get(self, record_id: int) -> SearchDocument | None:
+        with self._lock:
+            s = self._searcher()
+            hits = s.search(Q.term_query(SCHEMA, "id", int(record_id)), 1).hits
+            return self._doc(s, hits[0][1]) if hits else None
+
+    def count(self) -> int:
+        with self._lock:
+            return self._searcher().num_docs
+
+    def digests(self) -> Iterator[tuple[int, str]]:
+        with self._lock:
+            s = self._searcher()
+            n = s.num_docs
+            hits = (
+                s.search(Q.all_query(), max(n, 1), order_by_field="id", order=tantivy.Order.Asc).hits
+                if n
+                else []
+            )
+            rows = []
+            for _, addr in hits:
+                d = s.doc(addr)
+                rows.append((d.get_first("id"), d.get_first("digest")))
+        yield from rows
+
+    def health(self) -> Health:
+        try:
+            with self._lock:
+                n = self._searcher().num_docs
+            return Health(True, self.backend, n, str(self.dir / (self._name or "")))
+        except (IndexUnavailable, ValueError, OSError) as exc:
+            return Health(False, self.backend, None, str(exc))
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        started = time.perf_counter()
+        access = query.access
+        if _empty_access(access):
+            return SearchResult.empty(query)
+        plan = _Plan(query)
+        try:
+            with self._lock:
+                s = self._searcher()
+                rows, total = self._page(s, plan, query)
+                facets = self._facets(s, _all([plan.match, *plan.filters]), query.facets)
+                docs = [(self._doc(s, addr), score) for addr, score, _ in rows]
+        except ValueError as exc:
+            raise IndexUnavailable(f"search failed: {exc}") from None
+        terms = query.terms
+        hits = tuple(make_hit(query.viewer, terms, doc, score) for doc, score in docs)
+        cursor = encode_cursor(rows[-1][2]) if rows and len(rows) == query.size else None
+        return SearchResult(hits, total, facets, (time.perf_counter() - started) * 1000, cursor)
+
+    def _facets(self, s: tantivy.Searcher, q: tantivy.Query, fields: tuple[str, ...]) -> dict:
+        if not fields:
+            return {}
+        aggs = {f: {"terms": {"field": f, "size": AGG_SIZE, "segment_size": AGG_SIZE}} for f in fields}
+        out = s.aggregate(q, aggs)
+        facets = {}
+        for f in fields:
+            buckets = [
+                (b["key"], b["doc_count"]) for b in out.get(f, {}).get("buckets", []) if b["key"] != ""
+            ]
+            buckets.sort(key=lambda kv: (-kv[1], kv[0]))
+            facets[f] = buckets[:FACET_SIZE]
+        return facets
+
+    def _page(self, s: tantivy.Searcher, plan: _Plan, query: SearchQuery) -> tuple[list, int]:
+        """The page's (address, score, cursor values) and the total."""
+        window = query.offset + query.size
+        base = plan.scored()
+        if query.sort == "archival_code":
+            return self._by_code(s, plan, query)
+        if query.sort == "date" or not plan.bonus:
+            extra = []
+            if query.search_after:
+                (key,) = decode_cursor(query.search_after, 1)
+                extra.append(
+                    Q.range_query(SCHEMA, "sortkey", tantivy.FieldType.Integer, None, int(key), True, False)
+                )
+            res = s.search(plan.scored(extra), window, order_by_field="sortkey", order=tantivy.Order.Desc)
+            total = res.count if not extra else s.search(base, 1).count
+            page = res.hits[query.offset :]
+            scores = self._scores(s, plan, [a for _, a in page])
+            return [(a, scores[i], [k]) for i, (k, a) in enumerate(page)], total
+        # relevance: scores are one of the LEVELS; ties broken by sortkey (day, id) descending
+        extra = []
+        if query.search_after:
+            score, key = decode_cursor(query.search_after, 2)
+            same = [lv for lv in LEVELS if plan.score_of(lv) == score]
+            lower = [plan.level(lv) for lv in LEVELS if plan.score_of(lv) < score]
+            rng = Q.range_query(SCHEMA, "sortkey", tantivy.FieldType.Integer, None, int(key), True, False)
+            alts = [_all([plan.level(lv), rng]) for lv in same] + lower
+            if not alts:
+                return [], s.search(base, 1).count
+            extra.append(_any(alts))
+        q = plan.scored(extra)
+        res = s.search(q, window)
+        total = res.count if not extra else s.search(base, 1).count
+        hits = res.hits
+        if len(hits) < window:
+            keyed = hits
+        else:
+            last = hits[-1][0]
+            keyed = [h for h in hits if h[0] > last]
+            lv = next(lv for lv in LEVELS if plan.score_of(lv) == last)
+            tail = s.search(
+                plan.unscored([*extra, plan.level(lv)], lv), window - len(keyed), order_by_field="sortkey"
+            )
+            keyed += [(last, a) for _, a in tail.hits]
+        keys = s.fast_field_values("sortkey", [a for _, a in keyed]) if keyed else []
+        rows = sorted(
+            ((a, sc, [sc, k]) for (sc, a), k in zip(keyed, keys, strict=True)),
+            key=lambda r: (-r[1], -r[2][1]),
+        )
+        return rows[query.offset : window], total
+
+    def _scores(self, s: tantivy.Searcher, plan: _Plan, addrs: list) -> list[float]:
+        if not addrs:
+            return []
+        ids = s.fast_field_values("id", addrs)
+        res = s.search(plan.scored([Q.term_set_query(SCHEMA, "id", ids)]), len(ids))
+        by_id = dict(
+            zip(s.fast_field_values("id", [a for _, a in res.hits]), [sc for sc, _ in res.hits], strict=True)
+        )
+        return [by_id.get(i, SCORE_MATCH) for i in ids]
+
+    def _by_code(self, s: tantivy.Searcher, plan: _Plan, query: SearchQuery) -> tuple[list, int]:
+        base = plan.scored()
+        window = query.offset + query.size
+        if not query.search_after:
+            res = s.search(base, window, order_by_field="codekey", order=tantivy.Order.Asc)
+            page, total = res.hits[query.offset :], res.count
+        else:
+            (after,) = decode_cursor(query.search_after, 1)
+            after = str(after)
+            limit = 1000
+            while True:  # string fast fields have no range query: read on past the cursor
+                res = s.search(base, limit, order_by_field="codekey", order=tantivy.Order.Asc)
+                later = [h for h in res.hits if h[0] > after]
+                if len(later) >= query.size or len(res.hits) < limit:
+                    break
+                limit *= 10
+            page, total = later[: query.size], res.count
+        scores = self._scores(s, plan, [a for _, a in page])
+        return [(a, scores[i], [k]) for i, (k, a) in enumerate(page)], total
+
+    def suggest(self, prefix: str, viewer: Viewer, field: str = "person_name", limit: int = 10) -> list[str]:
+        pkey = check_suggest(prefix, field, limit)
+        access = record_filter(viewer)
+        if _empty_access(access) or not pkey:
+            return []
+        key_col, value_col = (
+            ("name_key", "person_name_raw") if field == "person_name" else ("title_key", "title_raw")
+        )
+        q = _all([*_filters(access, None), Q.regex_query(SCHEMA, key_col, _regex_escape(pkey) + ".*")])
+        with self._lock:
+            out = self._searcher().aggregate(q, {"v": {"terms": {"field": value_col, "size": AGG_SIZE}}})
+        buckets = [(b["key"], b["doc_count"]) for b in out.get("v", {}).get("buckets", []) if b["key"] != ""]
+        buckets.sort(key=lambda kv: (-kv[1], kv[0]))
+        return [v for v, _ in buckets[:limit]]
+
+    def close(self) -> None:
+        with self._lock:
+            self._ix = None
