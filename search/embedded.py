@@ -21,6 +21,7 @@ from pathlib import Path
 from archive.policy import Viewer, record_filter
 from search import analysis
 from search.highlight import make_hit
+from search.index_files import Generations
 from search.model import (
     FACET_SIZE,
     SCORE_EXACT,
@@ -158,7 +159,7 @@ def _access_sql(query: SearchQuery | None, viewer: Viewer | None = None) -> tupl
     return " AND ".join(clauses), params
 
 
-class EmbeddedIndex(SearchIndex):
+class EmbeddedIndex(Generations, SearchIndex):
     backend = "embedded"
 
     def __init__(self, path: str | os.PathLike[str]):
@@ -173,29 +174,11 @@ class EmbeddedIndex(SearchIndex):
 
     # -- files -----------------------------------------------------------------------------
 
-    @property
-    def _pointer(self) -> Path:
-        return self.dir / "CURRENT"
-
-    def _current_name(self) -> str:
-        try:
-            return self._pointer.read_text().strip()
-        except FileNotFoundError:
-            name = self._new_name()
-            self._open_file(name).close()
-            self._switch(name)
-            return name
-
     def _new_name(self) -> str:
         return f"index-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}.sqlite"
 
-    def _switch(self, name: str) -> None:
-        tmp = self.dir / f".CURRENT.{os.getpid()}"
-        with open(tmp, "w") as fh:
-            fh.write(name + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self._pointer)  # atomic: readers see the old or the new index, never neither
+    def _create(self, name: str) -> None:
+        self._open_file(name).close()
 
     def _open_file(self, name: str) -> sqlite3.Connection:
         try:

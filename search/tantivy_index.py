@@ -35,6 +35,7 @@ from archive.policy import AccessFilter, Viewer, record_filter
 from search import analysis
 from search.embedded import _analysed
 from search.highlight import make_hit
+from search.index_files import Generations
 from search.model import (
     FACET_FIELDS,
     FACET_SIZE,
@@ -282,7 +283,7 @@ def _regex_escape(text: str) -> str:
     return "".join("\\" + c if c in r"\.+*?()|[]{}^$#&-~" else c for c in text)
 
 
-class TantivyIndex(SearchIndex):
+class TantivyIndex(Generations, SearchIndex):
     backend = "tantivy"
 
     def __init__(
@@ -305,29 +306,11 @@ class TantivyIndex(SearchIndex):
 
     # -- files -----------------------------------------------------------------------------
 
-    @property
-    def _pointer(self) -> Path:
-        return self.dir / "CURRENT"
-
-    def _current_name(self) -> str:
-        try:
-            return self._pointer.read_text().strip()
-        except FileNotFoundError:
-            name = self._new_name()
-            self._open_dir(name)
-            self._switch(name)
-            return name
-
     def _new_name(self) -> str:
         return f"tantivy-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}"
 
-    def _switch(self, name: str) -> None:
-        tmp = self.dir / f".CURRENT.{os.getpid()}"
-        with open(tmp, "w") as fh:
-            fh.write(name + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self._pointer)
+    def _create(self, name: str) -> None:
+        self._open_dir(name)
 
     def _open_dir(self, name: str) -> tantivy.Index:
         path = self.dir / name
