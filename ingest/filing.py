@@ -50,6 +50,17 @@ def higher_secrecy(a: str, b: str) -> str:
     return max(Secrecy(a), Secrecy(b), key=SECRECY_ORDER.index).value
 
 
+def code_parts(record: Record) -> CodeParts:
+    return CodeParts(record.fonds.code, record.category_code, record.year, record.retention, record.org_code or "")
+
+
+def ensure_code(session: Session, record: Record) -> str:
+    """The record's archival code, issued now from its current parts if it has none yet."""
+    if record.archival_code is None:
+        record.archival_code, record.item_no = archival_code.issue(session, code_parts(record))
+    return record.archival_code
+
+
 def set_status(session: Session, record: Record, status: RecordStatus, actor: str, **details) -> None:
     previous = record.status
     record.status = status.value
@@ -71,11 +82,7 @@ def file_record(session: Session, record: Record, *, fields: dict, pages: list[P
     record.ocr_confidence = round(sum(confidences) / len(confidences), 4) if confidences else None
     start, due, transfer = retention_dates(record.year, record.retention)
     record.retention_start, record.retention_due, record.transfer_due = start, due, transfer
-    if record.archival_code is None:
-        parts = CodeParts(record.fonds.code, record.category_code, record.year, record.retention, record.org_code or "")
-        record.archival_code, record.item_no = archival_code.issue(session, parts)
-    elif not record.archival_code.startswith(CodeParts(record.fonds.code, record.category_code, record.year,
-                                                       record.retention, record.org_code or "").prefix + "-"):
+    if not ensure_code(session, record).startswith(code_parts(record).prefix + "-"):
         # The code was issued before a correction changed its parts: codes are stable, note it.
         record.notes = (record.notes + " ").lstrip() + "[档号按归档时的门类/年度/期限编制]"
     # A resumed attempt may have left nothing (filing is atomic) but clear defensively.

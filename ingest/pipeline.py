@@ -19,15 +19,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from archive import archival_code, audit
-from archive.archival_code import CodeParts
+from archive import audit
 from archive.clock import today
 from archive.codes import ObjectRole, RecordStatus, Retention, Secrecy
 from archive.db import Catalog
 from archive.errors import ArchiveError, ValidationError
 from archive.models import Record, StoredObject
 from ingest import stages
-from ingest.filing import Derived, PageResult, file_record, higher_secrecy, set_status
+from ingest.filing import Derived, PageResult, ensure_code, file_record, higher_secrecy, set_status
 from ingest.receive import digest_file, receive
 
 PAGE_BATCH = 4  # pages decoded at once: bounds memory on a 2,000-page PDF
@@ -212,10 +211,7 @@ class IngestService:
             if record.archival_code is None:
                 record.category_code, record.year = fields["category_code"], fields["year"]
                 record.retention = fields["retention"]
-                parts = CodeParts(record.fonds.code, record.category_code, record.year, record.retention,
-                                  record.org_code or "")
-                record.archival_code, record.item_no = archival_code.issue(session, parts)
-            return record.archival_code
+            return ensure_code(session, record)
 
     def _derivatives(self, pages: list[PageResult], ocr_pages: list, fields: dict, code: str) -> list[Derived]:
         images = (self._load_image(p.sha256) if p.sha256 else None for p in pages)
