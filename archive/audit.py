@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from archive.clock import utcnow
 from archive.errors import Conflict, IntegrityError, NotFound
 from archive.models import AuditEvent, AuditHead
+from archive.policy import Viewer
+from archive.visibility import REDACTED, can_see_record_id, can_see_volume_ref
 
 GENESIS = "0" * 64
 ANCHOR_PREFIX = "audit-anchors/"
@@ -199,3 +201,38 @@ def event(session: Session, seq: int) -> AuditEvent:
     if found is None:
         raise NotFound(f"audit event {seq} does not exist")
     return found
+
+
+# -- the trail as a person reads it ---------------------------------------------------------
+# The auditor must see that an event happened, also to a record above their clearance (who read
+# what, DOMAIN.md §4); the event stays, with its target's archival code, but any words about the
+# record (title, OCR'd file names, reasons, corrections) are replaced by REDACTED.
+SAFE_DETAIL_KEYS = frozenset({
+    "channel", "secrecy", "page", "sha256", "archival_code", "batch", "decision", "years", "register", "entry",
+    "stage", "passed", "kind", "outcome", "content", "count", "loan", "place", "pages", "copies", "old_due",
+    "new_due", "term_end", "new_declassify_on", "old", "new", "from", "to", "source", "download", "format",
+})
+
+
+def _target_visible(session: Session, viewer: Viewer, target: str) -> bool:
+    kind, _, ref = target.partition(":")
+    if kind == "record":
+        return can_see_record_id(session, viewer, ref)
+    if kind == "volume":
+        return can_see_volume_ref(session, viewer, ref)
+    return True
+
+
+def redact(details: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v if k in SAFE_DETAIL_KEYS else REDACTED) for k, v in (details or {}).items()}
+
+
+def visible_events(session: Session, viewer: Viewer, **filters: Any) -> list[dict[str, Any]]:
+    """`events` for a person: the same rows (the chain stays whole), with the details of events
+    about a record or volume the viewer may not see redacted. Every reader of the trail uses this."""
+    out = []
+    for e in events(session, **filters):
+        hidden = not _target_visible(session, viewer, e.target or "")
+        out.append({"seq": e.seq, "time": e.time, "actor": e.actor, "action": e.action, "target": e.target,
+                    "details": redact(e.details) if hidden else e.details, "hash": e.hash, "redacted": hidden})
+    return out

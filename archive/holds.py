@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from archive.errors import Conflict
 from archive.lifecycle_models import Hold
 from archive.models import Record, Volume
+from archive.policy import Viewer
+from archive.visibility import can_see_record_id, can_see_volume_ref
 
 QUERY_KEYS = {"category", "fonds_id", "year", "year_from", "year_to", "department", "title_contains", "volume_id",
               "retention"}
@@ -81,6 +83,21 @@ def active_holds(session: Session, at: dt.datetime | None = None) -> list[Hold]:
     else:
         q = q.where(Hold.placed_at <= at, or_(Hold.released_at.is_(None), Hold.released_at > at))
     return list(session.execute(q).scalars())
+
+
+def hold_visible(session: Session, viewer: Viewer, hold: Hold) -> bool:
+    """A hold on a record or volume exists for a viewer only if its target does (DOMAIN.md §4);
+    holds on a category or a saved query name no record and are shown to whoever works with holds."""
+    if hold.scope == "record":
+        return can_see_record_id(session, viewer, hold.target)
+    if hold.scope == "volume":
+        return can_see_volume_ref(session, viewer, hold.target if str(hold.target).isdigit() else None)
+    return True
+
+
+def visible_holds(session: Session, viewer: Viewer, at: dt.datetime | None = None) -> list[Hold]:
+    """`active_holds` as the viewer may see them: every list of holds shown to a person uses this."""
+    return [h for h in active_holds(session, at) if hold_visible(session, viewer, h)]
 
 
 def holds_for(session: Session, record: Record, at: dt.datetime | None = None) -> list[Hold]:

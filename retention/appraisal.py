@@ -14,6 +14,8 @@ from archive.codes import RETENTION_ZH, RecordStatus, Retention, Role
 from archive.errors import Conflict, Forbidden, NotFound, ValidationError
 from archive.lifecycle_models import AppraisalBatch, AppraisalItem, AppraisalMember
 from archive.models import Record
+from archive.policy import Viewer
+from archive.visibility import can_see_record_id
 from retention import filing, holds, pdf, people, rules, schedule
 
 DECISIONS = ("destroy", "extend", "keep_permanent")
@@ -48,9 +50,11 @@ def create_batch(session: Session, *, actor: str, title: str, members: list[str]
 def add_records(session: Session, *, batch: AppraisalBatch, actor: str, record_ids: list[int]) -> None:
     _open(batch)
     day = today()
+    viewer = people.viewer(session, actor)
     for rid in record_ids:
         record = session.get(Record, rid)
-        if record is None or record.status == RecordStatus.DESTROYED.value:
+        # A record above the actor's clearance does not exist for them: the same answer as a missing one.
+        if record is None or record.status == RecordStatus.DESTROYED.value or not can_see_record_id(session, viewer, rid):
             raise NotFound(f"record {rid} does not exist or was destroyed")
         if record.retention_due is None or record.retention_due > day:
             raise Conflict(f"record {record.archival_code or rid} is not due (due {record.retention_due or '永久'})")
@@ -79,6 +83,11 @@ def items(session: Session, batch_id: int) -> list[AppraisalItem]:
                                 .order_by(AppraisalItem.id)).scalars())
 
 
+def visible_items(session: Session, viewer: Viewer, batch_id: int) -> list[AppraisalItem]:
+    """The batch's items the viewer may see; the others do not exist for them (not even as a count)."""
+    return [i for i in items(session, batch_id) if can_see_record_id(session, viewer, i.record_id)]
+
+
 def decide(session: Session, *, batch_id: int, record_id: int, decision: str, reason: str, by: str,
            years: int | None = None) -> AppraisalItem:
     batch = _open(get_batch(session, batch_id))
@@ -91,7 +100,7 @@ def decide(session: Session, *, batch_id: int, record_id: int, decision: str, re
         raise ValidationError("an extension needs a number of years (at least 1)")
     item = session.execute(select(AppraisalItem).where(
         AppraisalItem.batch_id == batch.id, AppraisalItem.record_id == record_id)).scalar_one_or_none()
-    if item is None:
+    if item is None or not can_see_record_id(session, people.viewer(session, by), record_id):
         raise NotFound(f"record {record_id} is not in appraisal {batch.id}")
     record = session.get(Record, record_id)
     if decision == "destroy":

@@ -10,6 +10,8 @@ import click
 from archive import audit
 from archive.cli import Context, pass_ctx
 from archive.i18n import t
+from archive.policy import Action, Viewer, require
+from archive.users import get_user
 from storage import open_store
 
 
@@ -51,14 +53,22 @@ def anchor(ctx: Context) -> None:
 @click.option("--target")
 @click.option("--limit", default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--user", "username", help="read as this catalog user: details of events about records above "
+                                          "their clearance are redacted")
 @pass_ctx
-def log(ctx: Context, action: str | None, actor: str | None, target: str | None, limit: int, as_json: bool) -> None:
+def log(ctx: Context, action: str | None, actor: str | None, target: str | None, limit: int, as_json: bool,
+        username: str | None) -> None:
     with ctx.session() as session:
-        rows = [
-            {"seq": e.seq, "time": e.time, "actor": e.actor, "action": e.action, "target": e.target,
-             "details": e.details, "hash": e.hash}
-            for e in audit.events(session, action=action, actor=actor, target=target, limit=limit)
-        ]
+        if username:
+            viewer = Viewer.of(get_user(session, username))
+            require(viewer, Action.READ_AUDIT)
+            rows = audit.visible_events(session, viewer, action=action, actor=actor, target=target, limit=limit)
+        else:
+            rows = [
+                {"seq": e.seq, "time": e.time, "actor": e.actor, "action": e.action, "target": e.target,
+                 "details": e.details, "hash": e.hash}
+                for e in audit.events(session, action=action, actor=actor, target=target, limit=limit)
+            ]
     for row in rows:
         if as_json:
             click.echo(json.dumps(row, ensure_ascii=False))

@@ -35,6 +35,16 @@ def _echo_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+# Lists and reports that name records take --user: the output is then what that catalog user may
+# see (archive.visibility). Without it the command runs as the server's operator process, which
+# handles every record, like `archive show` without --user.
+as_viewer = click.option("--user", "username", help="show only what this catalog user may see (their clearance and scope)")
+
+
+def _viewer(session, username: str | None):  # noqa: ANN001, ANN202 - a Viewer or None
+    return people.viewer(session, username) if username else None
+
+
 def _date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None
@@ -51,10 +61,11 @@ def retention_group() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--date", "day", help="as of this date (YYYY-MM-DD); default today")
 @click.option("--limit", default=100, show_default=True, help="items listed per list (counts are exact)")
+@as_viewer
 @pass_ctx
-def due(ctx: Context, as_json: bool, day: str | None, limit: int) -> None:
+def due(ctx: Context, as_json: bool, day: str | None, limit: int, username: str | None) -> None:
     with ctx.session() as session:
-        result = sweep.run(session, ctx.settings, day=_date(day), limit=limit)
+        result = sweep.run(session, ctx.settings, day=_date(day), limit=limit, viewer=_viewer(session, username))
     if as_json:
         _echo_json(result)
         return
@@ -164,11 +175,14 @@ def hold_release(ctx: Context, hold_id: int, by: str, reason: str) -> None:
 
 @hold_group.command("list")
 @click.option("--json", "as_json", is_flag=True)
+@as_viewer
 @pass_ctx
-def hold_list(ctx: Context, as_json: bool) -> None:
+def hold_list(ctx: Context, as_json: bool, username: str | None) -> None:
     with ctx.session() as session:
+        viewer = _viewer(session, username)
+        found = holds.active_holds(session) if viewer is None else holds.visible_holds(session, viewer)
         rows = [{"id": h.id, "reason": h.reason, "scope": h.scope, "target": h.target, "query": h.query,
-                 "placed_by": h.placed_by, "placed_at": h.placed_at} for h in holds.active_holds(session)]
+                 "placed_by": h.placed_by, "placed_at": h.placed_at} for h in found]
     if as_json:
         _echo_json(rows)
     for r in [] if as_json else rows:
@@ -289,17 +303,20 @@ def destruction_execute(ctx: Context, register_id: int, by: str, method: str, pl
 @destruction_group.command("show")
 @click.argument("register_id", type=int)
 @click.option("--json", "as_json", is_flag=True)
+@as_viewer
 @pass_ctx
-def destruction_show(ctx: Context, register_id: int, as_json: bool) -> None:
+def destruction_show(ctx: Context, register_id: int, as_json: bool, username: str | None) -> None:
     with ctx.session() as session:
+        viewer = _viewer(session, username)
         r = destruction.get_register(session, register_id)
+        shown = destruction.entries(session, r.id) if viewer is None else destruction.visible_entries(session, viewer, r.id)
         data = {
             "id": r.id, "title": r.title, "status": r.status, "requested_by": r.requested_by,
             "required_roles": r.required_roles, "method": r.method, "place": r.place, "executed_at": r.executed_at,
             "approvals": [{"approver": a.approver, "role": a.role, "at": a.approved_at} for a in destruction.approvals(session, r.id)],
             "witnesses": [w.witness for w in destruction.witnesses(session, r.id)],
             "entries": [{"seq": e.seq_no, "record_id": e.record_id, "archival_code": e.archival_code, "title": e.title,
-                         "state": e.state} for e in destruction.entries(session, r.id)],
+                         "state": e.state} for e in shown],
         }
     if as_json:
         _echo_json(data)
@@ -327,10 +344,11 @@ def secrecy_review(ctx: Context, record_id: int, by: str, outcome: str, until: s
 @click.option("--as-of", "as_of")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "pdf"]), default="json", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
+@as_viewer
 @pass_ctx
-def report(ctx: Context, as_of: str | None, fmt: str, output: Path | None) -> None:
+def report(ctx: Context, as_of: str | None, fmt: str, output: Path | None, username: str | None) -> None:
     with ctx.session() as session:
-        data = reports.build(session, _date(as_of))
+        data = reports.build(session, _date(as_of), viewer=_viewer(session, username))
     if fmt == "json":
         body: str | bytes = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     elif fmt == "csv":

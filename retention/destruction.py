@@ -34,6 +34,8 @@ from archive.lifecycle_models import (
     DestructionWitness,
 )
 from archive.models import IndexOutbox, Page, Record, StoredObject
+from archive.policy import Viewer
+from archive.visibility import can_see_record_id
 from archive.warrant import DestructionWarrant
 from retention import appraisal, filing, holds, pdf, people, rules
 
@@ -85,6 +87,12 @@ def get_register(session: Session, register_id: int) -> DestructionRegister:
 def entries(session: Session, register_id: int) -> list[DestructionEntry]:
     return list(session.execute(select(DestructionEntry).where(DestructionEntry.register_id == register_id)
                                 .order_by(DestructionEntry.seq_no)).scalars())
+
+
+def visible_entries(session: Session, viewer: Viewer, register_id: int) -> list[DestructionEntry]:
+    """The register's entries the viewer may see (a destroyed record keeps its catalogue row, so
+    its level still decides); the others are left out, titles, codes and count alike."""
+    return [e for e in entries(session, register_id) if can_see_record_id(session, viewer, e.record_id)]
 
 
 def approvals(session: Session, register_id: int) -> list[DestructionApproval]:
@@ -285,13 +293,15 @@ def _file_register(session: Session, store, register: DestructionRegister, actor
                  {"register_record": register.register_record_id})
 
 
-def register_pdf(session: Session, register: DestructionRegister, *, certificate: bool = False) -> bytes:
+def register_pdf(session: Session, register: DestructionRegister, *, certificate: bool = False,
+                 viewer: Viewer | None = None) -> bytes:
+    """The register as a PDF; for a person (`viewer`), only the entries they may see."""
     approvers = [f"{a.approver}（{a.role}）{a.approved_at:%Y-%m-%d}" for a in approvals(session, register.id)]
     present = [w.witness for w in witnesses(session, register.id)]
     when = f"{register.executed_at:%Y-%m-%d %H:%M}" if register.executed_at else ""
     rows = [[e.category_code, e.seq_no, e.title, e.archival_code, e.pages, Secrecy(e.secrecy).label_zh, e.reason,
              f"{e.destroyed_at:%Y-%m-%d %H:%M}" if e.destroyed_at else "", register.place, register.method]
-            for e in entries(session, register.id)]
+            for e in (entries(session, register.id) if viewer is None else visible_entries(session, viewer, register.id))]
     title = f"{register.title}{' 销毁证明' if certificate else ''}"
     return pdf.document(title, [
         f"清册编号：{register.id}　鉴定批次：{register.batch_id}", f"批准人：{'；'.join(approvers)}",

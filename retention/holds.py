@@ -21,10 +21,12 @@ from archive.holds import (  # noqa: F401 - re-exported: retention's callers use
     covers,
     held_record_ids,
     hold_clause,
+    hold_visible,
     holds_for,
     is_held,
     query_clause,
     query_matches,
+    visible_holds,
 )
 from archive.lifecycle_models import Hold
 from archive.models import Category, Record, StoredObject, Volume
@@ -44,6 +46,10 @@ def place(session: Session, *, actor: str, reason: str, scope: str, target: str 
         raise ValidationError(f"hold scope must be one of {', '.join(SCOPES)}")
     query = dict(query or {})
     _check_target(session, scope, target, query)
+    # A record or volume above the actor's clearance does not exist for them (same answer as a missing one).
+    probe = Hold(scope=scope, target=str(target), query=query)
+    if not hold_visible(session, people.viewer(session, actor), probe):
+        raise NotFound(f"{scope} {target} does not exist")
     hold = Hold(reason=reason, scope=scope, target=str(target) if scope != "query" else "", query=query,
                 placed_by=actor, placed_at=utcnow())
     session.add(hold)
@@ -59,7 +65,7 @@ def release(session: Session, *, hold_id: int, actor: str, reason: str, store=No
     if not reason.strip():
         raise ValidationError("releasing a hold needs a reason")
     hold = session.get(Hold, hold_id)
-    if hold is None:
+    if hold is None or not hold_visible(session, people.viewer(session, actor), hold):
         raise NotFound(f"hold {hold_id} does not exist")
     if hold.released_at is not None:
         raise Conflict(f"hold {hold_id} was already released")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from archive.errors import Forbidden, NotFound
 from archive.models import User
+from archive.policy import Viewer
 
 
 def user(session: Session, username: str) -> User:
@@ -24,3 +25,8 @@ def require_role(session: Session, username: str, roles: Iterable[str], what: st
     if found.role not in allowed:
         raise Forbidden(f"{username} ({found.role}) may not {what}; needs one of: {', '.join(sorted(allowed))}")
     return found
+
+
+def viewer(session: Session, username: str) -> Viewer:
+    """The named user as archive.policy sees them (clearance and scope)."""
+    return Viewer.of(user(session, username))

@@ -29,10 +29,13 @@ from archive.lifecycle_models import (
     DestructionEntry,
     DestructionRegister,
     DestructionWitness,
+    Hold,
     RetentionChange,
     SecrecyReview,
 )
-from archive.models import Record
+from archive.models import Record, StoredObject
+from archive.policy import Viewer
+from archive.visibility import can_see_record_id, can_see_volume_ref
 from retention import holds, pdf, report_sections, rules, schedule
 
 Section = Callable[[Session, dt.date], list[dict[str, Any]]]
@@ -173,7 +176,37 @@ def overdue_declassification(session: Session, as_of: dt.date) -> list[dict[str,
     return out
 
 
-def build(session: Session, as_of: dt.date | None = None, anchors=None) -> dict[str, Any]:  # noqa: ANN001
+def visible_rows(session: Session, viewer: Viewer, name: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One section as the viewer may see it: a row about a record, volume, hold or object above
+    their clearance or outside their scope is left out, so no title, code or count reveals it."""
+    if viewer.system:
+        return rows
+    out = []
+    for row in rows:
+        if "record_id" in row and not can_see_record_id(session, viewer, row["record_id"]):
+            continue
+        if name == "active_holds" and not holds.hold_visible(session, viewer, session.get(Hold, row["hold_id"])):
+            continue
+        if "volume_id" in row and not can_see_volume_ref(session, viewer, row["volume_id"]):
+            continue
+        if name == "fixity_failures" and not _object_visible(session, viewer, row.get("key")):
+            continue
+        if row.get("register_record_id") and not can_see_record_id(session, viewer, row["register_record_id"]):
+            row = {**row, "register_record_id": None}
+        out.append(row)
+    return out
+
+
+def _object_visible(session: Session, viewer: Viewer, key: str | None) -> bool:
+    owners = set(session.execute(select(StoredObject.record_id).where(
+        StoredObject.sha256 == key, StoredObject.record_id.is_not(None))).scalars()) if key else set()
+    return not owners or any(can_see_record_id(session, viewer, rid) for rid in owners)
+
+
+def build(session: Session, as_of: dt.date | None = None, anchors=None, *,  # noqa: ANN001
+          viewer: Viewer | None = None) -> dict[str, Any]:
+    """The report; with `viewer`, every section holds only the rows that viewer may see (the
+    digest is then over those rows: the same viewer, date and history give the same digest)."""
     as_of = as_of or today()
     sections: dict[str, Any] = {
         "due_not_appraised": due_not_appraised(session, as_of),
@@ -184,6 +217,8 @@ def build(session: Session, as_of: dt.date | None = None, anchors=None) -> dict[
     for name, provider in EXTERNAL_SECTIONS.items():
         sections[name] = provider(session, as_of) if provider else [{"available": False,
                                                                      "note": f"no provider registered for {name}"}]
+    if viewer is not None:
+        sections = {name: visible_rows(session, viewer, name, rows) for name, rows in sections.items()}
     verification = audit.verify(session, anchors)
     sections["audit_chain"] = [verification.to_dict()]
     body = json.dumps({k: v for k, v in sections.items() if k != "audit_chain"}, sort_keys=True, ensure_ascii=False,
@@ -192,6 +227,7 @@ def build(session: Session, as_of: dt.date | None = None, anchors=None) -> dict[
         "as_of": as_of.isoformat(), "sections": sections,
         "digest": hashlib.sha256(body.encode()).hexdigest(),  # same date, same history -> same digest
         "destroyed_chain_complete": all(r["chain_complete"] for r in sections["destroyed"]),
+        "visible_to": None if viewer is None else {"username": viewer.username, "clearance": viewer.clearance.value},
     }
 
 

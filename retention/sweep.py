@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, exists, func, not_, select
+from sqlalchemy import and_, exists, func, not_, select, true
 from sqlalchemy.orm import Session
 
 from archive.clock import today as clock_today
@@ -16,6 +16,8 @@ from archive.codes import STATE_SECRET_LEVELS, RecordStatus, VolumeStatus
 from archive.config import Settings
 from archive.lifecycle_models import AppraisalItem, SecrecyReview
 from archive.models import Record, Volume
+from archive.policy import Viewer
+from archive.visibility import visible
 from retention import rules
 
 SECRET_CODES = sorted(s.value for s in STATE_SECRET_LEVELS)
@@ -58,8 +60,12 @@ def filing_overdue_clause(day: dt.date, deadline: str):  # noqa: ANN201
     return and_(Record.year <= last_year_past_deadline, Record.status.in_(UNFILED))
 
 
-def run(session: Session, settings: Settings | None = None, *, day: dt.date | None = None, limit: int = 1000) -> dict[str, Any]:
+def run(session: Session, settings: Settings | None = None, *, day: dt.date | None = None, limit: int = 1000,
+        viewer: Viewer | None = None) -> dict[str, Any]:
+    """The daily lists. With `viewer`, items and counts cover only the records that viewer may
+    see (archive.visibility); without one, the whole catalog (the periodic task, a system process)."""
     day = day or clock_today()
+    seen = true() if viewer is None else visible(viewer, include_destroyed=True)
     window = int(rules.get(session, "declassify_window_days"))
     years = rules.transfer_years(session, settings)
     deadline = settings.filing_deadline if settings else "06-30"
@@ -72,11 +78,11 @@ def run(session: Session, settings: Settings | None = None, *, day: dt.date | No
     }
     out: dict[str, Any] = {"date": day.isoformat(), "transfer_years": years, "limit": limit}
     for name, (clause, order) in lists.items():
-        count = session.execute(select(func.count()).select_from(Record).where(clause)).scalar_one()
+        count = session.execute(select(func.count()).select_from(Record).where(clause, seen)).scalar_one()
         rows = session.execute(
             select(Record.id, Record.archival_code, Record.title, Record.category_code, Record.year, Record.retention,
                    Record.retention_due, Record.secrecy, Record.declassify_on, Record.status)
-            .where(clause).order_by(order, Record.id).limit(limit)
+            .where(clause, seen).order_by(order, Record.id).limit(limit)
         ).all()
         out[name] = {"count": count, "items": [_row(r) for r in rows]}
     return out

@@ -194,10 +194,12 @@ def month_counts(db, viewer: Viewer, months: int = 12) -> tuple[list[tuple[str, 
 
 
 # -- stock checks (盘点) ------------------------------------------------------------------------
-def check_row(check: InventoryCheck) -> dict:
+def check_row(db, viewer: Viewer, check: InventoryCheck) -> dict:  # noqa: ANN001
+    """`result` is the service's view of the check for this viewer (inventory.visible_result)."""
     return {"id": check.id, "room": check.room, "opened_by": check.opened_by,
             "opened_at": check.opened_at.isoformat() if check.opened_at else None,
-            "closed_at": check.closed_at.isoformat() if check.closed_at else None, "result": check.result or {}}
+            "closed_at": check.closed_at.isoformat() if check.closed_at else None,
+            "result": inventory.visible_result(db, viewer, check)}
 
 
 def _require_lender(viewer: Viewer) -> None:
@@ -211,7 +213,7 @@ def checks(db, viewer: Viewer) -> list[dict]:  # noqa: ANN001
 
     _require_lender(viewer)
     rows = db.execute(select(InventoryCheck).order_by(InventoryCheck.id.desc()).limit(50)).scalars()
-    return [check_row(c) for c in rows]
+    return [check_row(db, viewer, c) for c in rows]
 
 
 def check(db, viewer: Viewer, check_id: int) -> dict:  # noqa: ANN001
@@ -219,11 +221,11 @@ def check(db, viewer: Viewer, check_id: int) -> dict:  # noqa: ANN001
     found = db.get(InventoryCheck, check_id) if 0 < check_id <= 2**31 - 1 else None
     if found is None:
         raise NotFound(f"inventory check {check_id} does not exist")
-    return check_row(found)
+    return check_row(db, viewer, found)
 
 
 def check_open(db, viewer: Viewer, room: object) -> dict:  # noqa: ANN001
-    return check_row(inventory.open_check(db, viewer.username, _text(room, "room", 20)))
+    return check_row(db, viewer, inventory.open_check(db, viewer.username, _text(room, "room", 20)))
 
 
 def check_scan(db, viewer: Viewer, check_id: int, data: dict) -> dict:  # noqa: ANN001

@@ -1,9 +1,9 @@
 """Retention as the pages and the API show it: thin calls into retention/, which checks roles,
 separation of duties, holds and due dates, and audits every step.
 
-The retention services take a user name, not a viewer; where they return records (due lists,
-registers) the rows are passed through archive.policy (web.access.record_for) before a title
-or code is shown, so nothing above the viewer's clearance appears.
+The retention services filter for the viewer themselves (sweep.run(viewer=...),
+holds.visible_holds, appraisal.visible_items, destruction.visible_entries, reports.build(viewer=...)),
+all through archive.visibility, so nothing above the viewer's clearance appears here.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from archive import audit
-from archive.errors import Forbidden, NotFound, ValidationError
+from archive.errors import Forbidden, ValidationError
 from archive.lifecycle_models import AppraisalBatch, DestructionRegister
 from archive.models import Record
 from archive.policy import Action, Viewer, can_see, may
@@ -32,21 +32,13 @@ def require_retention(viewer: Viewer) -> None:
         raise Forbidden(f"{viewer.username} ({viewer.role}) does not work with retention")
 
 
-def _visible(db, viewer: Viewer, record_id: int) -> Record | None:  # noqa: ANN001
-    try:
-        return record_for(db, viewer, record_id)
-    except NotFound:
-        return None
-
-
 def due_lists(db, viewer: Viewer, settings) -> dict:  # noqa: ANN001
     """The sweep's lists, only the rows the viewer may see (counts are of those rows)."""
     require_retention(viewer)
-    result = sweep.run(db, settings, limit=LIMIT)
+    result = sweep.run(db, settings, limit=LIMIT, viewer=viewer)
     out: dict = {"date": result["date"], "lists": {}}
     for name in LISTS:
-        items = [row for row in result[name]["items"] if _visible(db, viewer, row["id"]) is not None]
-        out["lists"][name] = {"count": len(items), "items": items}
+        out["lists"][name] = {"count": result[name]["count"], "items": result[name]["items"]}
     audit.record(db, viewer.username, "retention.due.view", "retention", {"date": result["date"]})
     return out
 
@@ -62,7 +54,7 @@ def hold_row(h) -> dict:  # noqa: ANN001
 
 def hold_list(db, viewer: Viewer) -> list[dict]:  # noqa: ANN001
     require_retention(viewer)
-    return [hold_row(h) for h in holds.active_holds(db)]
+    return [hold_row(h) for h in holds.visible_holds(db, viewer)]
 
 
 def hold_place(db, viewer: Viewer, data: dict, store) -> dict:  # noqa: ANN001
@@ -71,8 +63,6 @@ def hold_place(db, viewer: Viewer, data: dict, store) -> dict:  # noqa: ANN001
         raise ValidationError("query must be an object")
     scope = _text(data.get("scope"), "scope")
     target = _text(data.get("target"), "target")
-    if scope == "record" and target.isdigit() and _visible(db, viewer, int(target)) is None:
-        raise NotFound(f"record {target} does not exist")
     return hold_row(holds.place(db, actor=viewer.username, reason=_text(data.get("reason"), "reason"), scope=scope,
                                 target=target, query=query, store=store))
 
@@ -121,7 +111,7 @@ def batch_row(db, viewer: Viewer, batch: AppraisalBatch, *, full: bool = False) 
         out["items"] = [{**_record_cell(db, viewer, i.record_id), "due_on": i.due_on.isoformat() if i.due_on else None,
                          "decision": i.decision, "reason": i.reason, "decided_by": i.decided_by,
                          "extend_years": i.extend_years}
-                        for i in appraisal.items(db, batch.id)]
+                        for i in appraisal.visible_items(db, viewer, batch.id)]
     return out
 
 
@@ -178,7 +168,7 @@ def register_row(db, viewer: Viewer, register: DestructionRegister, *, full: boo
                             for w in destruction.witnesses(db, register.id)]
         out["entries"] = [{**_record_cell(db, viewer, e.record_id), "seq_no": e.seq_no, "state": e.state,
                            "pages": e.pages, "secrecy": e.secrecy, "reason": e.reason,
-                           "destroyed_at": _iso(e.destroyed_at)} for e in destruction.entries(db, register.id)]
+                           "destroyed_at": _iso(e.destroyed_at)} for e in destruction.visible_entries(db, viewer, register.id)]
     return out
 
 
@@ -223,7 +213,7 @@ def register_execute(services, viewer: Viewer, register_id: int, data: dict) -> 
 def register_pdf(db, viewer: Viewer, register_id: int, *, certificate: bool = False) -> bytes:  # noqa: ANN001
     require_retention(viewer)
     found = destruction.get_register(db, register_id)
-    body = destruction.register_pdf(db, found, certificate=certificate)
+    body = destruction.register_pdf(db, found, certificate=certificate, viewer=viewer)
     audit.record(db, viewer.username, "destruction.register.pdf", f"register:{found.id}", {"certificate": certificate})
     return body
 
@@ -233,7 +223,7 @@ REPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-offic
 
 
 def compliance_report(db, viewer: Viewer, as_of: str | None, fmt: str, anchors) -> tuple[bytes | dict, str]:  # noqa: ANN001
-    """The auditors' compliance report (auditors only: its sections span every level)."""
+    """The auditors' compliance report: every section holds only rows the auditor may see."""
     if not may(viewer, Action.READ_AUDIT):
         raise Forbidden("the compliance report is for auditors")
     if fmt not in REPORT_TYPES:
@@ -244,7 +234,7 @@ def compliance_report(db, viewer: Viewer, as_of: str | None, fmt: str, anchors) 
         raise ValidationError("as_of must be a date (YYYY-MM-DD)") from None
     if day is not None and not dt.date(1900, 1, 1) <= day <= dt.date(2200, 12, 31):
         raise ValidationError("as_of is out of range")
-    data = reports.build(db, day, anchors=anchors)
+    data = reports.build(db, day, anchors=anchors, viewer=viewer)
     audit.record(db, viewer.username, "retention.report", "compliance", {"as_of": data["as_of"], "format": fmt})
     if fmt == "json":
         return data, REPORT_TYPES[fmt]

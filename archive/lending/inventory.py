@@ -14,7 +14,8 @@ from archive.lending.messages import msg
 from archive.lending.models import InventoryCheck, InventoryScan
 from archive.lending.store import parse_path
 from archive.models import Location, Volume
-from archive.policy import Action, may
+from archive.policy import Action, Viewer, may
+from archive.visibility import can_see_volume
 
 
 def _archivist(session: Session, actor: str) -> None:
@@ -87,4 +88,29 @@ def close_check(session: Session, actor: str, check_id: int) -> dict:
     check.result, check.closed_at = result, utcnow()
     audit.record(session, actor, "inventory.close", f"inventory:{check.id}", {
         k: len(v) if isinstance(v, list) else v for k, v in result.items()})
+    return visible_result(session, viewer_of(session, actor), check)
+
+
+LISTS = ("missing", "misplaced", "unexpected", "on_loan")
+
+
+def visible_result(session: Session, viewer: Viewer, check: InventoryCheck) -> dict:
+    """A check's result as the viewer may see it: entries naming a volume above their clearance or
+    outside their scope are left out, and the counts are of the volumes they may see."""
+    result = dict(check.result or {})
+    if not result or viewer.system:
+        return result
+    scanned = set(session.execute(select(InventoryScan.code).where(InventoryScan.check_id == check.id)).scalars())
+    # The volumes the check expected: those of its room (the count is trimmed by those the viewer may not see).
+    in_room = select(Volume.archival_code).outerjoin(Location, Location.id == Volume.location_id)
+    expected = set(session.execute(in_room.where(Location.room == check.room) if check.room else in_room).scalars())
+    codes = scanned | expected | {e["code"] for name in LISTS for e in result.get(name, [])}
+    volumes = {v.archival_code: v for v in session.execute(
+        select(Volume).where(Volume.archival_code.in_(sorted(codes)))).scalars()} if codes else {}
+    hidden = {code for code, v in volumes.items() if not can_see_volume(session, viewer, v)}
+    for name in LISTS:
+        if name in result:
+            result[name] = [e for e in result[name] if e["code"] not in hidden]
+    result["scanned"] = len(scanned - hidden)
+    result["expected"] = max(0, result.get("expected", 0) - len(expected & hidden))
     return result

@@ -138,9 +138,7 @@ def audit_events():  # noqa: ANN201
     keys = ("action", "actor", "target", "since", "until")
     filters = {k: (request.args.get(k) or "")[:100] or None for k in keys}
     with services().catalog.session() as db:
-        rows = audit.events(db, **filters, limit=limit, offset=offset)
-        out = [{"seq": e.seq, "time": e.time, "actor": e.actor, "action": e.action, "target": e.target,
-                "details": e.details, "hash": e.hash} for e in rows]
+        out = audit.visible_events(db, g.viewer, **filters, limit=limit, offset=offset)
         audit.record(db, g.viewer.username, "audit.read", "", {"channel": "api"})
     return jsonify({"events": out})
 

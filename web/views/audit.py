@@ -21,7 +21,7 @@ def filters() -> dict:
 def trail():  # noqa: ANN201
     page = min(max(request.args.get("page", type=int) or 1, 1), 100_000)
     with services().catalog.session() as db:
-        rows = audit.events(db, **filters(), limit=PAGE, offset=(page - 1) * PAGE)
+        rows = audit.visible_events(db, g.viewer, **filters(), limit=PAGE, offset=(page - 1) * PAGE)
         audit.record(db, g.viewer.username, "audit.read", "", {k: v for k, v in filters().items() if v})
     return render_template("audit.html", rows=rows, page=page, filters=filters(), verification=None)
 
@@ -32,7 +32,7 @@ def verify():  # noqa: ANN201
     with services().catalog.session() as db:
         result = audit.verify(db, anchors=_anchors())
         audit.record(db, g.viewer.username, "audit.verify", "", {"ok": result.ok, "checked": result.checked})
-        rows = audit.events(db, limit=PAGE)
+        rows = audit.visible_events(db, g.viewer, limit=PAGE)
     return render_template("audit.html", rows=rows, page=1, filters={}, verification=result)
 
 

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from archive.errors import NotFound, ValidationError
 from archive.lending import labels, store
 from archive.models import Location, Record, Volume
-from archive.policy import Action, Viewer, can_see, may, require
+from archive.policy import Action, Viewer, may, require
+from archive.visibility import can_see_volume, visible_volumes
 from web.access import MAX_ID, visible
 from web.auth import login_required, services
 
@@ -20,7 +21,7 @@ PAGE = 100
 def list_volumes(db, viewer, page: int) -> list[dict]:  # noqa: ANN001
     rows = db.execute(
         select(Volume, Location.path).outerjoin(Location, Volume.location_id == Location.id)
-        .where(visible(viewer, model=Volume)).order_by(Volume.archival_code)
+        .where(visible_volumes(viewer)).order_by(Volume.archival_code)
         .limit(PAGE).offset((page - 1) * PAGE)
     ).all()
     return [volume_row(v, path or "") for v, path in rows]
@@ -28,7 +29,7 @@ def list_volumes(db, viewer, page: int) -> list[dict]:  # noqa: ANN001
 
 def volume_detail(db, viewer, volume_id: int) -> dict:  # noqa: ANN001
     volume = db.get(Volume, volume_id) if 0 < volume_id <= MAX_ID else None
-    if volume is None or not can_see(viewer, volume):
+    if volume is None or not can_see_volume(db, viewer, volume):
         raise NotFound(f"volume {volume_id} does not exist")
     records = db.execute(
         select(Record).where(Record.volume_id == volume.id, visible(viewer)).order_by(Record.sequence, Record.id)
