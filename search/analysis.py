@@ -13,6 +13,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
+
 MAX_TERMS = 16
 FUZZY_MIN = 4  # terms of this many CJK characters still match with one character misread
 
@@ -149,16 +151,102 @@ def skip_tokens(norm: str) -> list[str]:
     return analyse(norm)[1]
 
 
+# The same tokens as `runs` + `run_tokens`, found by the regular-expression engine alone (no
+# Python per run or per token: indexing spends most of its time here). Each match is empty
+# and looks ahead: a CJK bigram starting here, a lone CJK character, or a word starting here.
+_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
+_WORD = rf"[^\W_{_CJK}]"
+_TOKENS = re.compile(
+    rf"(?=([{_CJK}][{_CJK}]|(?<![{_CJK}])[{_CJK}](?![{_CJK}])|(?<!{_WORD}){_WORD}+))"
+)
+_SKIPS = re.compile(rf"(?=([{_CJK}])[{_CJK}]([{_CJK}]))")
+_TRIGRAMS = re.compile(rf"(?=([{_CJK}]{{3}}))")
+
+
+def _regex_grams(compact: str) -> tuple[str, str, str]:
+    return (
+        " ".join(_TOKENS.findall(compact)),
+        " ".join(map("".join, _SKIPS.findall(compact))),
+        " ".join(_TRIGRAMS.findall(compact)),
+    )
+
+
+_OTHER, _CJK_CLASS, _WORD_CLASS = 0, 1, 2
+_SPACE_CP = ord(" ")
+_NUMPY_FROM = 64  # shorter texts (titles, filing data) are faster through the regexes
+
+
+@functools.cache
+def _classes() -> np.ndarray:
+    """The class of every code point, as the regexes see it: CJK, word ([^\\W_]) or other."""
+    alnum = np.fromiter((c.isalnum() for c in map(chr, range(0x110000))), dtype=bool, count=0x110000)
+    classes = np.where(alnum, _WORD_CLASS, _OTHER).astype(np.uint8)
+    for m in re.finditer(r"(.)-(.)|(.)", _CJK.replace("\\", "")):
+        lo, hi = (m[1], m[2]) if m[1] else (m[3], m[3])
+        classes[ord(lo) : ord(hi) + 1] = _CJK_CLASS
+    return classes
+
+
+def _numpy_grams(compact: str) -> tuple[str, str, str]:
+    """What `_regex_grams` gives, computed on the code points as arrays (no Python per token).
+
+    Each position emits up to four code points into a row (0 = nothing); the rows, read in
+    order with the zeros dropped, are the space-separated tokens.
+    """
+    n = len(compact)
+    padded = np.zeros(n + 3, dtype="<u4")  # one empty position before the text, two after
+    padded[1 : n + 1] = np.frombuffer(compact.encode("utf-32-le"), dtype="<u4")
+    cls = _classes()[padded]
+    cls[0] = cls[n + 1 :] = _OTHER
+    cp, nxt, nxt2 = padded[1 : n + 1], padded[2 : n + 2], padded[3 : n + 3]
+    cjk_all = cls == _CJK_CLASS
+    cjk, prev_cjk, next_cjk, next2_cjk = cjk_all[1 : n + 1], cjk_all[:n], cjk_all[2 : n + 2], cjk_all[3:]
+    word_all = cls == _WORD_CLASS
+    word, next_word = word_all[1 : n + 1], word_all[2 : n + 2]
+    pair = cjk & next_cjk
+    triple = pair & next2_cjk
+    lone = cjk & ~prev_cjk & ~next_cjk
+    word_end = word & ~next_word
+    space = np.uint32(_SPACE_CP)
+    zero = np.uint32(0)
+
+    rows = np.zeros((n, 3), dtype="<u4")
+    rows[:, 0] = np.where(pair | lone | word, cp, zero)
+    rows[:, 1] = np.where(pair, nxt, np.where(lone | word_end, space, zero))
+    rows[:, 2] = np.where(pair, space, zero)
+    tokens = _decode(rows)
+    tri = np.stack((cp, nxt, nxt2, np.full(n, space, dtype="<u4")), axis=1)[triple]
+    skips = tri[:, (0, 2, 3)]
+    return tokens, _decode(skips), _decode(tri)
+
+
+def _decode(rows: np.ndarray) -> str:
+    flat = rows.astype("<u4", copy=False).ravel()
+    return flat[flat != 0].tobytes().decode("utf-32-le").rstrip(" ")
+
+
+def grams(norm: str) -> tuple[str, str, str]:
+    """Tokens, skip pairs and CJK trigrams of normalised text, each as one space-separated string.
+
+    Tokens: bigrams of CJK runs (white space inside a run removed first), a lone CJK character,
+    whole words otherwise. Skip pairs: c[i] c[i+2] inside a run, what survives an OCR misread of
+    c[i+1]. Trigrams: c[i] c[i+1] c[i+2] inside a run.
+    """
+    compact = _GAP.sub("", norm)
+    if len(compact) < _NUMPY_FROM:
+        return _regex_grams(compact)
+    return _numpy_grams(compact)
+
+
 def analyse(norm: str) -> tuple[list[str], list[str]]:
-    """Tokens and skip pairs of normalised text in one pass over its runs."""
-    toks: list[str] = []
-    skips: list[str] = []
-    for run in runs(norm):
-        toks.extend(run_tokens(run))
-        t = run.text
-        if run.cjk and len(t) >= 3:
-            skips.extend(map(str.__add__, t[:-2], t[2:]))
-    return toks, skips
+    """Tokens and skip pairs of normalised text, as lists."""
+    tokens, skips, _ = grams(norm)
+    return tokens.split(), skips.split()
+
+
+def trigrams(text: str) -> list[str]:
+    """The trigrams of a CJK-only term (normalised): what a term of 3+ characters is looked up by."""
+    return [text[i : i + 3] for i in range(len(text) - 2)]
 
 
 def search_text(text: str) -> str:

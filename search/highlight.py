@@ -8,6 +8,7 @@ the original characters, HTML-escaped.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Sequence
@@ -37,17 +38,31 @@ def term_pattern(terms: Sequence[analysis.Term]) -> re.Pattern[str] | None:
     return re.compile("|".join(alts))
 
 
-def _compact(text: str) -> tuple[str, list[int]]:
-    """Normalised text without white space, and the original offset of each character."""
-    norm = analysis.normalise(text)
-    keep = [i for i, c in enumerate(norm) if not c.isspace()]
-    return "".join(norm[i] for i in keep), keep
+_WS = re.compile(r"\s+")  # the same characters as str.isspace
 
 
 def _spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-    compact, where = _compact(text)
+    """Where the pattern matches the normalised text with its white space taken out, as offsets
+    into the original text. The white-space runs are few (line ends), so an offset in the
+    compact text maps back through them by bisection, not through a per-character table."""
+    norm = analysis.normalise(text)
+    starts: list[int] = []  # compact offset just after each removed run
+    shifts: list[int] = []  # characters removed up to and including that run
+    removed = 0
+    for m in _WS.finditer(norm):
+        starts.append(m.start() - removed)
+        removed += m.end() - m.start()
+        shifts.append(removed)
+    compact = _WS.sub("", norm) if starts else norm
+
+    def original(pos: int) -> int:
+        k = bisect.bisect_right(starts, pos)
+        return pos + (shifts[k - 1] if k else 0)
+
     return [
-        (where[m.start()], where[m.end() - 1] + 1) for m in pattern.finditer(compact) if m.end() > m.start()
+        (original(m.start()), original(m.end() - 1) + 1)
+        for m in pattern.finditer(compact)
+        if m.end() > m.start()
     ]
 
 

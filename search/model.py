@@ -256,7 +256,8 @@ class SearchDocument:
         ).hexdigest()[:32]
 
     def to_dict(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
+        # by hand, not dataclasses.asdict (which deep-copies): this runs twice per indexed record
+        d = {f: getattr(self, f) for f in _DOC_SCALARS}
         d["pages"] = [{"page_no": p.page_no, "text": p.text} for p in self.pages]
         return d
 
@@ -269,6 +270,7 @@ class SearchDocument:
         return cls(**values)
 
 
+_DOC_SCALARS = tuple(f.name for f in dataclasses.fields(SearchDocument) if f.name != "pages")
 CONTENT_FIELDS = ("title", "doc_no", "issuer", "person_name", "person_id")
 
 
