@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from archive.codes import Secrecy
 from archive.errors import ArchiveError, ValidationError
 from archive.policy import AccessFilter, Viewer, record_filter
 from search import analysis
@@ -271,11 +272,15 @@ class SearchDocument:
 
 
 _DOC_SCALARS = tuple(f.name for f in dataclasses.fields(SearchDocument) if f.name != "pages")
+_SECRECY_LEVELS = frozenset(level.value for level in Secrecy)
 CONTENT_FIELDS = ("title", "doc_no", "issuer", "person_name", "person_id")
 
 
 def ensure_indexable(doc: SearchDocument) -> None:
-    """Every backend calls this in index(): top-secret records carry filing data only."""
+    """Every backend calls this in index(): top-secret records carry filing data only, and every
+    record one known secrecy level (the backends' clearance filters rely on it)."""
+    if doc.secrecy not in _SECRECY_LEVELS:
+        raise ValueError(f"record {doc.id}: unknown secrecy level {doc.secrecy!r}")
     if doc.secrecy == "top_secret" and (doc.pages or any(getattr(doc, f) for f in CONTENT_FIELDS)):
         raise LeakError(f"record {doc.id}: top_secret title or text must not be indexed")
 

@@ -39,6 +39,7 @@ from pathlib import Path
 
 import tantivy
 
+from archive.codes import Secrecy
 from archive.policy import AccessFilter, Viewer, record_filter
 from search import analysis
 from search.highlight import make_hit
@@ -75,6 +76,7 @@ LEVELS = sorted(
     ((k, t, e) for k in (0, 1) for t in (0, 1) for e in (0, 1) if e or not t),  # title exact implies exact
     key=lambda lv: -(SCORE_KEY * lv[0] + SCORE_TITLE * lv[1] + SCORE_EXACT * lv[2]),
 )
+SECRECY_LEVELS = tuple(level.value for level in Secrecy)
 AGG_SIZE = 65_000
 POOL_THRESHOLD = 2000  # rebuilds of at least this many records analyse in worker processes
 
@@ -181,6 +183,12 @@ def _prepared(docs: Iterable[SearchDocument], workers: int) -> Iterator[tuple]:
 
 Q = tantivy.Query
 MUST, SHOULD, NOT = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
+DESC = tantivy.Order.Desc
+
+
+def _before(sortkey: int) -> tantivy.Query:
+    """Records after a cursor in sortkey-descending order."""
+    return Q.range_query(SCHEMA, "sortkey", tantivy.FieldType.Integer, None, sortkey, True, False)
 
 
 def _zero(q: tantivy.Query) -> tantivy.Query:
@@ -232,10 +240,13 @@ def _term_match(term: analysis.Term) -> tantivy.Query:
     return _any(alts)
 
 
-class _Plan:
-    """The match query (score SCORE_MATCH), the three bonus clauses and the filter."""
+Clause = tuple[tantivy.Occur, tantivy.Query]
 
-    def __init__(self, query: SearchQuery):
+
+class _Plan:
+    """The match query (score SCORE_MATCH), the three bonus clauses and the filter clauses."""
+
+    def __init__(self, s: tantivy.Searcher, query: SearchQuery):
         terms = query.terms
         self.match = _all([_term_match(t) for t in terms]) if terms else Q.all_query()
         self.bonus: list[tuple[float, tantivy.Query]] = []
@@ -252,57 +263,68 @@ class _Plan:
             )
             # in LEVELS order: key, title, exact
             self.bonus = [(SCORE_KEY, key), (SCORE_TITLE, title), (SCORE_EXACT, exact)]
-        self.filters = _filters(query.access, query)
+        self.filters = _filters(s, query.access, query)
 
-    def scored(self, extra: list[tantivy.Query] = ()) -> tantivy.Query:
+    def matched(self, extra: Iterable[tantivy.Query] = ()) -> tantivy.Query:
+        """Every record found that the viewer may see. Unscored: it is counted, aggregated or
+        ordered by a fast field, and tantivy computes no scores for those."""
+        return Q.boolean_query([(MUST, self.match), *self.filters, *((MUST, q) for q in extra)])
+
+    def scored(self, extra: Iterable[tantivy.Query] = ()) -> tantivy.Query:
         clauses = [(MUST, Q.const_score_query(self.match, SCORE_MATCH))]
         clauses += [(SHOULD, Q.const_score_query(q, s)) for s, q in self.bonus]
-        clauses += [(MUST, _zero(q)) for q in (*self.filters, *extra)]
+        clauses += [(occur, _zero(q)) for occur, q in self.filters]
+        clauses += [(MUST, _zero(q)) for q in extra]
         return Q.boolean_query(clauses)
 
-    def unscored(self, extra: list[tantivy.Query], lv: tuple[int, int, int]) -> tantivy.Query:
-        """The records of one level, for ordering by a fast field: no scores, and no match
-        clause when the level requires the exact phrase (which implies the match)."""
-        clauses = [] if lv[2] else [(MUST, _zero(self.match))]
-        clauses += [(MUST, _zero(q)) for q in (*self.filters, *extra)]
-        return Q.boolean_query(clauses)
-
-    def level(self, lv: tuple[int, int, int]) -> tantivy.Query:
-        """Records whose score is exactly that of level `lv` (as a zero-score clause)."""
-        clauses = [(MUST if on else NOT, q) for on, (_, q) in zip(lv, self.bonus, strict=True)]
-        clauses.append((MUST, Q.all_query()))
-        return _zero(Q.boolean_query(clauses))
+    def level(self, lv: tuple[int, int, int], extra: Iterable[tantivy.Query] = ()) -> tantivy.Query:
+        """The records whose score is exactly that of level `lv`, unscored. No match clause when
+        the level requires the exact form, which implies the match."""
+        clauses = [] if lv[2] else [(MUST, self.match)]
+        clauses += [(MUST if on else NOT, q) for on, (_, q) in zip(lv, self.bonus, strict=True)]
+        return Q.boolean_query([*clauses, *self.filters, *((MUST, q) for q in extra)])
 
     @staticmethod
     def score_of(lv: tuple[int, int, int]) -> float:
         return SCORE_MATCH + SCORE_KEY * lv[0] + SCORE_TITLE * lv[1] + SCORE_EXACT * lv[2]
 
 
-def _filters(access: AccessFilter, query: SearchQuery | None) -> list[tantivy.Query]:
+def _in_set(s: tantivy.Searcher, field: str, allowed: Iterable[str], known: Iterable[str]) -> list[Clause]:
+    """`field` in `allowed`, as the cheaper of two equal clauses: the allowed values, or not one
+    of the others. Equal because every record carries one of the known values (ensure_indexable);
+    cheaper because a viewer cleared for most records then costs only the few excluded ones."""
+    allowed = sorted(set(allowed))
+    excluded = sorted(set(known) - set(allowed))
+    if not excluded:
+        return []
+    if sum(s.doc_freq(field, v) for v in excluded) < sum(s.doc_freq(field, v) for v in allowed):
+        return [(NOT, Q.term_set_query(SCHEMA, field, excluded))]
+    return [(MUST, Q.term_set_query(SCHEMA, field, allowed))]
+
+
+def _filters(s: tantivy.Searcher, access: AccessFilter, query: SearchQuery | None) -> list[Clause]:
     """`archive.policy.AccessFilter` as tantivy clauses, plus the query's own filters."""
-    out = [Q.term_set_query(SCHEMA, "secrecy", sorted(access.secrecy))]
+    out = _in_set(s, "secrecy", access.secrecy, SECRECY_LEVELS)
     if access.categories is not None:
-        out.append(Q.term_set_query(SCHEMA, "category", sorted(access.categories)))
+        out.append((MUST, Q.term_set_query(SCHEMA, "category", sorted(access.categories))))
     if access.departments is not None:
         nodept = Q.term_query(SCHEMA, "has_dept", 0)
         out.append(
-            _any([nodept, Q.term_set_query(SCHEMA, "department", sorted(access.departments))])
+            (MUST, _any([nodept, Q.term_set_query(SCHEMA, "department", sorted(access.departments))]))
             if access.departments
-            else nodept
+            else (MUST, nodept)
         )
-    if not access.include_destroyed:
-        out.append(
-            Q.boolean_query([(MUST, Q.all_query()), (NOT, Q.term_query(SCHEMA, "status", "destroyed"))])
-        )
+    if not access.include_destroyed and s.doc_freq("status", "destroyed"):
+        out.append((NOT, Q.term_query(SCHEMA, "status", "destroyed")))
     if query is not None:
         for field, values in query.key_filters().items():
             column = FILTER_COLUMNS.get(field, field)
             vals = [int(v) for v in values] if field == "id" else list(values)
-            out.append(Q.term_set_query(SCHEMA, column, vals))
+            out.append((MUST, Q.term_set_query(SCHEMA, column, vals)))
         if query.date_from or query.date_to:
             lo = query.date_from.toordinal() if query.date_from else 1
             hi = query.date_to.toordinal() if query.date_to else dt.date.max.toordinal()
-            out.append(Q.range_query(SCHEMA, "day", tantivy.FieldType.Integer, lo, hi))
+            out.append((MUST, Q.range_query(SCHEMA, "day", tantivy.FieldType.Integer, lo, hi)))
     return out
 
 
@@ -489,12 +511,12 @@ class TantivyIndex(Generations, SearchIndex):
         access = query.access
         if _empty_access(access):
             return SearchResult.empty(query)
-        plan = _Plan(query)
         try:
             with self._lock:
                 s = self._searcher()
-                rows, total = self._page(s, plan, query)
-                facets = self._facets(s, _all([plan.match, *plan.filters]), query.facets)
+                plan = _Plan(s, query)
+                total, facets = self._count(s, plan.matched(), query.facets)
+                rows = self._page(s, plan, query)
                 docs = [(self._doc(s, addr), score) for addr, score, _ in rows]
         except ValueError as exc:
             raise IndexUnavailable(f"search failed: {exc}") from None
@@ -503,10 +525,10 @@ class TantivyIndex(Generations, SearchIndex):
         cursor = encode_cursor(rows[-1][2]) if rows and len(rows) == query.size else None
         return SearchResult(hits, total, facets, (time.perf_counter() - started) * 1000, cursor)
 
-    def _facets(self, s: tantivy.Searcher, q: tantivy.Query, fields: tuple[str, ...]) -> dict:
-        if not fields:
-            return {}
-        aggs = {f: {"terms": {"field": f, "size": AGG_SIZE, "segment_size": AGG_SIZE}} for f in fields}
+    def _count(self, s: tantivy.Searcher, q: tantivy.Query, fields: tuple[str, ...]) -> tuple[int, dict]:
+        """The total and the facets, in one pass over the records found."""
+        aggs: dict = {"_total": {"value_count": {"field": "id"}}}
+        aggs.update({f: {"terms": {"field": f, "size": AGG_SIZE, "segment_size": AGG_SIZE}} for f in fields})
         out = s.aggregate(q, aggs)
         facets = {}
         for f in fields:
@@ -515,57 +537,50 @@ class TantivyIndex(Generations, SearchIndex):
             ]
             buckets.sort(key=lambda kv: (-kv[1], kv[0]))
             facets[f] = buckets[:FACET_SIZE]
-        return facets
+        return int(out.get("_total", {}).get("value") or 0), facets
 
-    def _page(self, s: tantivy.Searcher, plan: _Plan, query: SearchQuery) -> tuple[list, int]:
-        """The page's (address, score, cursor values) and the total."""
-        window = query.offset + query.size
-        base = plan.scored()
+    def _page(self, s: tantivy.Searcher, plan: _Plan, query: SearchQuery) -> list:
+        """The page's (address, score, cursor values)."""
         if query.sort == "archival_code":
             return self._by_code(s, plan, query)
         if query.sort == "date" or not plan.bonus:
-            extra = []
-            if query.search_after:
-                (key,) = decode_cursor(query.search_after, 1)
-                extra.append(
-                    Q.range_query(SCHEMA, "sortkey", tantivy.FieldType.Integer, None, int(key), True, False)
-                )
-            res = s.search(plan.scored(extra), window, order_by_field="sortkey", order=tantivy.Order.Desc)
-            total = res.count if not extra else s.search(base, 1).count
-            page = res.hits[query.offset :]
-            scores = self._scores(s, plan, [a for _, a in page])
-            return [(a, scores[i], [k]) for i, (k, a) in enumerate(page)], total
-        # relevance: scores are one of the LEVELS; ties broken by sortkey (day, id) descending
+            return self._by_date(s, plan, query)
+        return self._by_relevance(s, plan, query)
+
+    def _by_date(self, s: tantivy.Searcher, plan: _Plan, query: SearchQuery) -> list:
         extra = []
         if query.search_after:
-            score, key = decode_cursor(query.search_after, 2)
-            same = [lv for lv in LEVELS if plan.score_of(lv) == score]
-            lower = [plan.level(lv) for lv in LEVELS if plan.score_of(lv) < score]
-            rng = Q.range_query(SCHEMA, "sortkey", tantivy.FieldType.Integer, None, int(key), True, False)
-            alts = [_all([plan.level(lv), rng]) for lv in same] + lower
-            if not alts:
-                return [], s.search(base, 1).count
-            extra.append(_any(alts))
-        q = plan.scored(extra)
-        res = s.search(q, window)
-        total = res.count if not extra else s.search(base, 1).count
-        hits = res.hits
-        if len(hits) < window:
-            keyed = hits
-        else:
-            last = hits[-1][0]
-            keyed = [h for h in hits if h[0] > last]
-            lv = next(lv for lv in LEVELS if plan.score_of(lv) == last)
-            tail = s.search(
-                plan.unscored([*extra, plan.level(lv)], lv), window - len(keyed), order_by_field="sortkey"
+            (key,) = decode_cursor(query.search_after, 1)
+            extra.append(_before(int(key)))
+        window = query.offset + query.size
+        res = s.search(plan.matched(extra), window, count=False, order_by_field="sortkey", order=DESC)
+        page = res.hits[query.offset :]
+        scores = self._scores(s, plan, [a for _, a in page])
+        return [(a, scores[i], [k]) for i, (k, a) in enumerate(page)]
+
+    def _by_relevance(self, s: tantivy.Searcher, plan: _Plan, query: SearchQuery) -> list:
+        """Scores take one of six values (LEVELS), ties broken by sortkey (day, id) descending:
+        the levels are read best first, each in sortkey order, until the page is full. The
+        best levels (an exact key, a title) hold few records; most pages end in the exact one,
+        and the records that only match with a misread character are read only when needed."""
+        window = query.offset + query.size
+        after = decode_cursor(query.search_after, 2) if query.search_after else None
+        rows: list = []
+        for lv in LEVELS:
+            score = plan.score_of(lv)
+            extra = []
+            if after is not None:
+                if score > after[0]:
+                    continue
+                if score == after[0]:
+                    extra.append(_before(int(after[1])))
+            res = s.search(
+                plan.level(lv, extra), window - len(rows), count=False, order_by_field="sortkey", order=DESC
             )
-            keyed += [(last, a) for _, a in tail.hits]
-        keys = s.fast_field_values("sortkey", [a for _, a in keyed]) if keyed else []
-        rows = sorted(
-            ((a, sc, [sc, k]) for (sc, a), k in zip(keyed, keys, strict=True)),
-            key=lambda r: (-r[1], -r[2][1]),
-        )
-        return rows[query.offset : window], total
+            rows += [(a, score, [score, k]) for k, a in res.hits]
+            if len(rows) >= window:
+                break
+        return rows[query.offset : window]
 
     def _scores(self, s: tantivy.Searcher, plan: _Plan, addrs: list) -> list[float]:
         if not addrs:
@@ -577,25 +592,25 @@ class TantivyIndex(Generations, SearchIndex):
         )
         return [by_id.get(i, SCORE_MATCH) for i in ids]
 
-    def _by_code(self, s: tantivy.Searcher, plan: _Plan, query: SearchQuery) -> tuple[list, int]:
-        base = plan.scored()
+    def _by_code(self, s: tantivy.Searcher, plan: _Plan, query: SearchQuery) -> list:
+        base = plan.matched()
         window = query.offset + query.size
         if not query.search_after:
-            res = s.search(base, window, order_by_field="codekey", order=tantivy.Order.Asc)
-            page, total = res.hits[query.offset :], res.count
+            res = s.search(base, window, count=False, order_by_field="codekey", order=tantivy.Order.Asc)
+            page = res.hits[query.offset :]
         else:
             (after,) = decode_cursor(query.search_after, 1)
             after = str(after)
             limit = 1000
             while True:  # string fast fields have no range query: read on past the cursor
-                res = s.search(base, limit, order_by_field="codekey", order=tantivy.Order.Asc)
+                res = s.search(base, limit, count=False, order_by_field="codekey", order=tantivy.Order.Asc)
                 later = [h for h in res.hits if h[0] > after]
                 if len(later) >= query.size or len(res.hits) < limit:
                     break
                 limit *= 10
-            page, total = later[: query.size], res.count
+            page = later[: query.size]
         scores = self._scores(s, plan, [a for _, a in page])
-        return [(a, scores[i], [k]) for i, (k, a) in enumerate(page)], total
+        return [(a, scores[i], [k]) for i, (k, a) in enumerate(page)]
 
     def suggest(self, prefix: str, viewer: Viewer, field: str = "person_name", limit: int = 10) -> list[str]:
         pkey = check_suggest(prefix, field, limit)
@@ -605,9 +620,11 @@ class TantivyIndex(Generations, SearchIndex):
         key_col, value_col = (
             ("name_key", "person_name_raw") if field == "person_name" else ("title_key", "title_raw")
         )
-        q = _all([*_filters(access, None), Q.regex_query(SCHEMA, key_col, _regex_escape(pkey) + ".*")])
+        prefix = Q.regex_query(SCHEMA, key_col, _regex_escape(pkey) + ".*")
         with self._lock:
-            out = self._searcher().aggregate(q, {"v": {"terms": {"field": value_col, "size": AGG_SIZE}}})
+            s = self._searcher()
+            q = Q.boolean_query([(MUST, prefix), *_filters(s, access, None)])
+            out = s.aggregate(q, {"v": {"terms": {"field": value_col, "size": AGG_SIZE}}})
         buckets = [(b["key"], b["doc_count"]) for b in out.get("v", {}).get("buckets", []) if b["key"] != ""]
         buckets.sort(key=lambda kv: (-kv[1], kv[0]))
         return [v for v, _ in buckets[:limit]]
