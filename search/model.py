@@ -53,6 +53,10 @@ FACET_SIZE = 50
 # Constant scores, summed (see the module note): base match, every term exact somewhere,
 # every term exact in the title, the whole query equal to an identifying field.
 SCORE_MATCH, SCORE_EXACT, SCORE_TITLE, SCORE_KEY = 1.0, 4.0, 8.0, 16.0
+# One-misread-character variants help recall when a term is rare. When the viewer may see this
+# many records with the exact term, a backend may leave the variants out: they would rank after
+# every one of those, and on a large holding they cost most of the query (docs/benchmarks.md).
+MISREAD_CUTOFF = 10_000
 
 
 class IndexUnavailable(ArchiveError):

@@ -47,6 +47,7 @@ from search.index_files import Generations
 from search.model import (
     FACET_FIELDS,
     FACET_SIZE,
+    MISREAD_CUTOFF,
     SCORE_EXACT,
     SCORE_KEY,
     SCORE_MATCH,
@@ -249,9 +250,11 @@ class _Plan:
     def __init__(self, s: tantivy.Searcher, query: SearchQuery):
         terms = query.terms
         self.match = _all([_term_match(t) for t in terms]) if terms else Q.all_query()
+        self.exact: tantivy.Query | None = None
+        self.misreads = any(t.fuzzy for t in terms)  # the match adds misread variants
         self.bonus: list[tuple[float, tantivy.Query]] = []
         if terms:
-            exact = _all([_exact(t) for t in terms])
+            exact = self.exact = _all([_exact(t) for t in terms])
             title = _all([_phrase("title", t.text, t.prefix) for t in terms])
             key = _any(
                 [
@@ -269,6 +272,11 @@ class _Plan:
         """Every record found that the viewer may see. Unscored: it is counted, aggregated or
         ordered by a fast field, and tantivy computes no scores for those."""
         return Q.boolean_query([(MUST, self.match), *self.filters, *((MUST, q) for q in extra)])
+
+    def without_misreads(self) -> None:
+        """Match the exact forms only (see MISREAD_CUTOFF)."""
+        if self.exact is not None:
+            self.match, self.misreads = self.exact, False
 
     def scored(self, extra: Iterable[tantivy.Query] = ()) -> tantivy.Query:
         clauses = [(MUST, Q.const_score_query(self.match, SCORE_MATCH))]
@@ -515,7 +523,7 @@ class TantivyIndex(Generations, SearchIndex):
             with self._lock:
                 s = self._searcher()
                 plan = _Plan(s, query)
-                total, facets = self._count(s, plan.matched(), query.facets)
+                total, facets = self._count(s, plan.matched(), query.facets, plan)
                 rows = self._page(s, plan, query)
                 docs = [(self._doc(s, addr), score) for addr, score, _ in rows]
         except ValueError as exc:
@@ -525,8 +533,20 @@ class TantivyIndex(Generations, SearchIndex):
         cursor = encode_cursor(rows[-1][2]) if rows and len(rows) == query.size else None
         return SearchResult(hits, total, facets, (time.perf_counter() - started) * 1000, cursor)
 
-    def _count(self, s: tantivy.Searcher, q: tantivy.Query, fields: tuple[str, ...]) -> tuple[int, dict]:
-        """The total and the facets, in one pass over the records found."""
+    def _count(
+        self, s: tantivy.Searcher, q: tantivy.Query, fields: tuple[str, ...], plan: _Plan | None = None
+    ) -> tuple[int, dict]:
+        """The total and the facets, in one pass over the records found.
+
+        With a plan whose match adds misread variants, the exact forms are counted first; when
+        the viewer may see MISREAD_CUTOFF or more of those, the variants are dropped from the
+        plan (they would rank after all of them) and that count is the answer."""
+        if plan is not None and plan.misreads:
+            exact = Q.boolean_query([(MUST, plan.exact), *plan.filters])
+            total, facets = self._count(s, exact, fields)
+            if total >= MISREAD_CUTOFF:
+                plan.without_misreads()
+                return total, facets
         aggs: dict = {"_total": {"value_count": {"field": "id"}}}
         aggs.update({f: {"terms": {"field": f, "size": AGG_SIZE, "segment_size": AGG_SIZE}} for f in fields})
         out = s.aggregate(q, aggs)
