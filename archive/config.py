@@ -101,7 +101,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
 
     database_url = raw("database_url") or f"sqlite:///{home / 'catalog.db'}"
     storage_url = raw("storage_url") or f"file://{home / 'objects'}"
-    search_url = raw("search_url") or f"embedded://{home / 'index'}"
+    search_url = raw("search_url") or f"tantivy://{home / 'search'}"  # see docs/benchmarks.md
     broker_url = raw("broker_url") or f"filesystem://{home / 'queue'}"
 
     _check_url("ARCHIVE_DATABASE_URL", database_url, DATABASE_SCHEMES, need_host=("postgresql",))

@@ -8,7 +8,7 @@ def test_defaults_give_a_complete_system_under_home(tmp_path):
     s = load_settings({"ARCHIVE_HOME": str(tmp_path)})
     assert s.database_url == f"sqlite:///{tmp_path}/catalog.db"
     assert s.storage_url == f"file://{tmp_path}/objects"
-    assert s.search_url == f"embedded://{tmp_path}/index"
+    assert s.search_url == f"tantivy://{tmp_path}/search"
     assert s.broker_url == f"filesystem://{tmp_path}/queue"
     assert s.lang == "zh"
 
