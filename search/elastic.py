@@ -22,6 +22,7 @@ from search import analysis
 from search.highlight import make_hit
 from search.model import (
     FACET_SIZE,
+    MISREAD_CUTOFF,
     SCORE_EXACT,
     SCORE_KEY,
     SCORE_MATCH,
@@ -159,7 +160,8 @@ def _const(clause: dict[str, Any], boost: float) -> dict[str, Any]:
     return {"constant_score": {"filter": clause, "boost": boost}}
 
 
-def build_query(query: SearchQuery) -> dict[str, Any]:
+def build_query(query: SearchQuery, misreads: bool = True) -> dict[str, Any]:
+    """The query; `misreads=False` matches the exact forms only (see MISREAD_CUTOFF)."""
     filters = access_filters(query.access)
     for field, values in query.key_filters().items():
         column = {"person_name": "name_key", "id": "rid"}.get(field, field)
@@ -174,7 +176,8 @@ def build_query(query: SearchQuery) -> dict[str, Any]:
     terms = query.terms
     should: list[dict[str, Any]] = []
     if terms:
-        filters.append({"bool": {"must": [_term_clause(t) for t in terms]}})
+        match = [_term_clause(t) if misreads else _phrase(t.text, prefix=t.prefix) for t in terms]
+        filters.append({"bool": {"must": match}})
         should = [
             _const({"bool": {"must": [_phrase(t.text, prefix=t.prefix) for t in terms]}}, SCORE_EXACT),
             _const({"bool": {"must": [_phrase(t.text, ("title_s",), t.prefix) for t in terms]}}, SCORE_TITLE),
@@ -404,10 +407,15 @@ class ElasticsearchIndex(SearchIndex):
             f: {"terms": {"field": f, "size": FACET_SIZE + 1, "order": [{"_count": "desc"}, {"_key": "asc"}]}}
             for f in query.facets
         }
+        misreads = True
+        if any(t.fuzzy for t in query.terms):
+            # Same rule as every backend: the exact forms first, counted over what the viewer may see.
+            exact = self._call(self.es.count, index=self.alias, query=build_query(query, misreads=False))
+            misreads = int(exact["count"]) < MISREAD_CUTOFF
         res = self._call(
             self.es.search,
             index=self.alias,
-            query=build_query(query),
+            query=build_query(query, misreads),
             sort=SORTS[query.sort],
             size=query.size,
             track_total_hits=True,

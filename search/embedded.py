@@ -24,6 +24,7 @@ from search.highlight import make_hit
 from search.index_files import Generations
 from search.model import (
     FACET_SIZE,
+    MISREAD_CUTOFF,
     SCORE_EXACT,
     SCORE_KEY,
     SCORE_MATCH,
@@ -385,6 +386,13 @@ class EmbeddedIndex(Generations, SearchIndex):
                 )
                 conn.execute("DELETE FROM hits")
                 conn.execute(f"INSERT INTO hits {base}", [*score_params, *params])
+                if any(t.fuzzy for t in query.terms):
+                    # The exact forms carry the SCORE_EXACT bit; when the viewer may see enough of
+                    # them, the records found only through a misread variant go (MISREAD_CUTOFF).
+                    exact = f"(CAST(score - {SCORE_MATCH} AS INTEGER) & {int(SCORE_EXACT)}) != 0"
+                    (n_exact,) = conn.execute(f"SELECT count(*) FROM hits WHERE {exact}").fetchone()
+                    if n_exact >= MISREAD_CUTOFF:
+                        conn.execute(f"DELETE FROM hits WHERE NOT {exact}")
                 rows = conn.execute(page_sql, page_params).fetchall()
                 total = conn.execute("SELECT count(*) FROM hits").fetchone()[0]
                 facets = {}

@@ -250,3 +250,38 @@ def test_index_delete_rebuild_health(make_index):
     assert index.count() == len(DOCS) and index.get(1).title == BY_ID[1].title
     assert ids(index, "檔案管理") == [2]
     assert index.health().ok and index.health().documents == len(DOCS)
+
+
+def _misread_holding() -> list[SearchDocument]:
+    exact = [
+        SearchDocument(id=i, title=f"第{i}号", category="WS", secrecy=level, pages=(PageText(1, "办理社会保险登记"),))
+        for i, level in enumerate(("internal", "internal", "secret", "secret", "secret"), start=1)
+    ]
+    misread = SearchDocument(id=9, title="第9号", category="WS", pages=(PageText(1, "办理社会保硷登记"),))
+    return [*exact, misread]
+
+
+def test_misread_variants_are_left_out_when_the_exact_form_is_common(make_index, monkeypatch):
+    index = make_index()
+    index.bulk(_misread_holding())
+    staff = viewer(clearance="internal")  # sees ids 1, 2 and the misread 9
+    cleared = viewer(clearance="secret")  # sees all six
+
+    def found(who):
+        res = index.search(SearchQuery(who, "社会保险", facets=("secrecy",)))
+        assert res.total == len(res.hits)
+        return sorted(h.id for h in res.hits), dict(res.facets["secrecy"])
+
+    def cutoff(n):
+        for module in ("embedded", "tantivy_index", "elastic"):
+            monkeypatch.setattr(f"search.{module}.MISREAD_CUTOFF", n)
+
+    assert found(staff) == ([1, 2, 9], {"internal": 3})  # below the cutoff: the misread is found
+    cutoff(3)
+    # The cutoff counts what the viewer may see: two exact hits are not three, whatever the
+    # secret records hold, so the staff member's answer does not change.
+    assert found(staff) == ([1, 2, 9], {"internal": 3})
+    # Five visible exact hits reach it: the variant is left out, with its count and facet.
+    assert found(cleared) == ([1, 2, 3, 4, 5], {"internal": 2, "secret": 3})
+    cutoff(6)
+    assert found(cleared) == ([1, 2, 3, 4, 5, 9], {"internal": 3, "secret": 3})

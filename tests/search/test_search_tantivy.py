@@ -84,38 +84,3 @@ def test_a_large_rebuild_analyses_in_worker_processes(tmp_path, monkeypatch):
         a, b = pooled.search(q), inline.search(q)
         assert (a.total, [h.id for h in a.hits], a.facets) == (b.total, [h.id for h in b.hits], b.facets)
 
-
-def _misread_holding() -> list:
-    from search.model import PageText, SearchDocument
-
-    exact = [
-        SearchDocument(id=i, title=f"第{i}号", category="WS", secrecy=level, pages=(PageText(1, "办理社会保险登记"),))
-        for i, level in enumerate(("internal", "internal", "secret", "secret", "secret"), start=1)
-    ]
-    misread = SearchDocument(id=9, title="第9号", category="WS", pages=(PageText(1, "办理社会保硷登记"),))
-    return [*exact, misread]
-
-
-def test_misread_variants_are_left_out_when_the_exact_form_is_common(tmp_path, monkeypatch):
-    from archive.codes import Role, Secrecy
-    from archive.policy import Viewer
-
-    index = TantivyIndex(tmp_path, writer_heap=15_000_000, threads=1)
-    index.bulk(_misread_holding())
-    staff = Viewer("staff", Role.STAFF, Secrecy.INTERNAL)  # sees ids 1, 2 and the misread 9
-    cleared = Viewer("cleared", Role.STAFF, Secrecy.SECRET)  # sees all six
-
-    def ids(viewer):
-        res = index.search(SearchQuery(viewer, "社会保险", facets=("secrecy",)))
-        assert res.total == len(res.hits)
-        return sorted(h.id for h in res.hits), dict(res.facets["secrecy"])
-
-    assert ids(staff) == ([1, 2, 9], {"internal": 3})  # below the cutoff: the misread is found
-    monkeypatch.setattr("search.tantivy_index.MISREAD_CUTOFF", 3)
-    # The cutoff counts what the viewer may see: two exact hits are not three, whatever the
-    # secret records hold, so the staff member's answer does not change.
-    assert ids(staff) == ([1, 2, 9], {"internal": 3})
-    # Five visible exact hits reach it: the variant is left out, with its count and facet.
-    assert ids(cleared) == ([1, 2, 3, 4, 5], {"internal": 2, "secret": 3})
-    monkeypatch.setattr("search.tantivy_index.MISREAD_CUTOFF", 6)
-    assert ids(cleared) == ([1, 2, 3, 4, 5, 9], {"internal": 3, "secret": 3})
