@@ -190,7 +190,7 @@ def _classes() -> np.ndarray:
 def _numpy_grams(compact: str) -> tuple[str, str, str]:
     """What `_regex_grams` gives, computed on the code points as arrays (no Python per token).
 
-    Each position emits up to four code points into a row (0 = nothing); the rows, read in
+    Each position emits up to three code points into a row (0 = nothing); the rows, read in
     order with the zeros dropped, are the space-separated tokens.
     """
     n = len(compact)

@@ -9,8 +9,8 @@ Speed at a million records comes from never reading positions on the hot path: a
 term of two characters is one bigram term, a longer one the conjunction of its trigrams, and
 each one-misread-character variant a conjunction of such terms and, for a character inside
 the term, its neighbours as a trigram pattern (`A.C` over the trigram dictionary: the skip
-pair, without indexing skip pairs). Positional
-phrases remain only for mixed terms (「2018〕56号」) and the title bonus (short field).
+pair, without indexing skip pairs). Positional phrases remain only for mixed terms
+(「2018〕56号」) and the title bonus (a short field).
 
 Sorting: tantivy sorts by score or by one fast field. The tie-breakers are folded into fast
 fields (`sortkey` = day << 32 | id for date order, `codekey` for archival-code order), and
