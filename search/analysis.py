@@ -179,8 +179,10 @@ _NUMPY_FROM = 64  # shorter texts (titles, filing data) are faster through the r
 @functools.cache
 def _classes() -> np.ndarray:
     """The class of every code point, as the regexes see it: CJK, word ([^\\W_]) or other."""
-    alnum = np.fromiter((c.isalnum() for c in map(chr, range(0x110000))), dtype=bool, count=0x110000)
-    classes = np.where(alnum, _WORD_CLASS, _OTHER).astype(np.uint8)
+    classes = np.zeros(0x110000, dtype=np.uint8)
+    # The word class found by the tokens' own pattern, over every code point (runs, so few steps).
+    for m in re.finditer(_WORD + "+", "".join(map(chr, range(0x110000)))):
+        classes[m.start() : m.end()] = _WORD_CLASS
     for m in re.finditer(r"(.)-(.)|(.)", _CJK.replace("\\", "")):
         lo, hi = (m[1], m[2]) if m[1] else (m[3], m[3])
         classes[ord(lo) : ord(hi) + 1] = _CJK_CLASS

@@ -76,9 +76,7 @@ def to_source(doc: SearchDocument) -> dict[str, Any]:
     src = doc.to_dict()
     src.pop("id")
     pages = [analysis.normalise(p.text) for p in doc.pages]
-    meta = analysis.normalise(
-        " ".join((doc.archival_code, doc.doc_no, doc.issuer, doc.person_name, doc.person_id))
-    )
+    meta = analysis.normalise(doc.filing_text)
     src.update(
         rid=doc.id,
         digest=doc.digest,

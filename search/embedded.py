@@ -67,8 +67,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS skips USING fts5(s, content='', columnsize=0,
 
 def _analysed(doc: SearchDocument) -> tuple[str, str, str, str]:
     """The token strings of a document for the FTS tables (title, meta, body, skips)."""
-    meta_text = " ".join((doc.archival_code, doc.doc_no, doc.issuer, doc.person_name, doc.person_id))
-    texts = (doc.title, meta_text, *(p.text for p in doc.pages))
+    texts = (doc.title, doc.filing_text, *(p.text for p in doc.pages))
     title, meta, *pages = (analysis.analyse(analysis.normalise(t)) for t in texts)
     body = " ".join(" ".join(toks) for toks, _ in pages)
     skips = " ".join(" ".join(sk) for _, sk in (title, meta, *pages))

@@ -38,9 +38,6 @@ def term_pattern(terms: Sequence[analysis.Term]) -> re.Pattern[str] | None:
     return re.compile("|".join(alts))
 
 
-_WS = re.compile(r"\s+")  # the same characters as str.isspace
-
-
 def _spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     """Where the pattern matches the normalised text with its white space taken out, as offsets
     into the original text. The white-space runs are few (line ends), so an offset in the
@@ -49,11 +46,11 @@ def _spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     starts: list[int] = []  # compact offset just after each removed run
     shifts: list[int] = []  # characters removed up to and including that run
     removed = 0
-    for m in _WS.finditer(norm):
+    for m in analysis._SPACE.finditer(norm):
         starts.append(m.start() - removed)
         removed += m.end() - m.start()
         shifts.append(removed)
-    compact = _WS.sub("", norm) if starts else norm
+    compact = analysis._SPACE.sub("", norm) if starts else norm
 
     def original(pos: int) -> int:
         k = bisect.bisect_right(starts, pos)

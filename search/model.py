@@ -14,6 +14,7 @@ import base64
 import binascii
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -252,16 +253,21 @@ class SearchDocument:
         return self.category
 
     @property
+    def filing_text(self) -> str:
+        """The filing data searched as text beside the title and the pages."""
+        return " ".join((self.archival_code, self.doc_no, self.issuer, self.person_name, self.person_id))
+
+    def canonical_json(self) -> bytes:
+        """The document as JSON with sorted keys: what `digest` fingerprints (and a backend may store)."""
+        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False).encode()
+
+    @property
     def digest(self) -> str:
         """Content fingerprint: `archive index check` compares it to find stale entries."""
-        import hashlib
-
-        return hashlib.sha256(
-            json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False).encode()
-        ).hexdigest()[:32]
+        return digest_of(self.canonical_json())
 
     def to_dict(self) -> dict[str, Any]:
-        # by hand, not dataclasses.asdict (which deep-copies): this runs twice per indexed record
+        # by hand, not dataclasses.asdict (which deep-copies): this runs for every indexed record
         d = {f: getattr(self, f) for f in _DOC_SCALARS}
         d["pages"] = [{"page_no": p.page_no, "text": p.text} for p in self.pages]
         return d
@@ -275,15 +281,20 @@ class SearchDocument:
         return cls(**values)
 
 
+def digest_of(canonical_json: bytes) -> str:
+    """`SearchDocument.digest` of a document's `canonical_json`."""
+    return hashlib.sha256(canonical_json).hexdigest()[:32]
+
+
 _DOC_SCALARS = tuple(f.name for f in dataclasses.fields(SearchDocument) if f.name != "pages")
-_SECRECY_LEVELS = frozenset(level.value for level in Secrecy)
+SECRECY_LEVELS = tuple(level.value for level in Secrecy)
 CONTENT_FIELDS = ("title", "doc_no", "issuer", "person_name", "person_id")
 
 
 def ensure_indexable(doc: SearchDocument) -> None:
     """Every backend calls this in index(): top-secret records carry filing data only, and every
     record one known secrecy level (the backends' clearance filters rely on it)."""
-    if doc.secrecy not in _SECRECY_LEVELS:
+    if doc.secrecy not in SECRECY_LEVELS:
         raise ValueError(f"record {doc.id}: unknown secrecy level {doc.secrecy!r}")
     if doc.secrecy == "top_secret" and (doc.pages or any(getattr(doc, f) for f in CONTENT_FIELDS)):
         raise LeakError(f"record {doc.id}: top_secret title or text must not be indexed")

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import itertools
 import json
 import multiprocessing
@@ -39,7 +38,6 @@ from pathlib import Path
 
 import tantivy
 
-from archive.codes import Secrecy
 from archive.policy import AccessFilter, Viewer, record_filter
 from search import analysis
 from search.highlight import make_hit
@@ -52,6 +50,7 @@ from search.model import (
     SCORE_KEY,
     SCORE_MATCH,
     SCORE_TITLE,
+    SECRECY_LEVELS,
     Health,
     IndexUnavailable,
     SearchDocument,
@@ -60,6 +59,7 @@ from search.model import (
     SearchResult,
     check_suggest,
     decode_cursor,
+    digest_of,
     encode_cursor,
     ensure_indexable,
 )
@@ -77,7 +77,6 @@ LEVELS = sorted(
     ((k, t, e) for k in (0, 1) for t in (0, 1) for e in (0, 1) if e or not t),  # title exact implies exact
     key=lambda lv: -(SCORE_KEY * lv[0] + SCORE_TITLE * lv[1] + SCORE_EXACT * lv[2]),
 )
-SECRECY_LEVELS = tuple(level.value for level in Secrecy)
 AGG_SIZE = 65_000
 POOL_THRESHOLD = 2000  # rebuilds of at least this many records analyse in worker processes
 
@@ -116,9 +115,8 @@ def _codekey(code: str, record_id: int) -> str:
 
 def _texts(doc: SearchDocument) -> tuple[str, str, str]:
     """The token strings of a record: title, all (title | filing data | pages), trigrams."""
-    meta = " ".join((doc.archival_code, doc.doc_no, doc.issuer, doc.person_name, doc.person_id))
     title, meta, *pages = (
-        analysis.grams(analysis.normalise(t)) for t in (doc.title, meta, *(p.text for p in doc.pages))
+        analysis.grams(analysis.normalise(t)) for t in (doc.title, doc.filing_text, *(p.text for p in doc.pages))
     )
     body = " ".join(p[0] for p in pages)
     tri = " ".join(p[2] for p in (title, meta, *pages))
@@ -137,9 +135,8 @@ def prepare(doc: SearchDocument) -> tuple:
         "codekey": _codekey(doc.archival_code, doc.id),
     }
     raw = tuple(values[f] if f in values else getattr(doc, f) for f in RAW_FIELDS)
-    src = json.dumps(doc.to_dict(), sort_keys=True, ensure_ascii=False).encode()
-    digest = hashlib.sha256(src).hexdigest()[:32]  # SearchDocument.digest, without a second encoding
-    return doc.id, day, 1 if doc.department else 0, texts, raw, digest, src
+    src = doc.canonical_json()  # stored, and fingerprinted once (not again through doc.digest)
+    return doc.id, day, 1 if doc.department else 0, texts, raw, digest_of(src), src
 
 
 def build(prepared: tuple) -> tantivy.Document:
@@ -268,10 +265,11 @@ class _Plan:
             self.bonus = [(SCORE_KEY, key), (SCORE_TITLE, title), (SCORE_EXACT, exact)]
         self.filters = _filters(s, query.access, query)
 
-    def matched(self, extra: Iterable[tantivy.Query] = ()) -> tantivy.Query:
-        """Every record found that the viewer may see. Unscored: it is counted, aggregated or
-        ordered by a fast field, and tantivy computes no scores for those."""
-        return Q.boolean_query([(MUST, self.match), *self.filters, *((MUST, q) for q in extra)])
+    def matched(self, extra: Iterable[tantivy.Query] = (), match: tantivy.Query | None = None) -> tantivy.Query:
+        """Every record found (by `match`, default the plan's) that the viewer may see. Unscored:
+        it is counted, aggregated or ordered by a fast field, and tantivy computes no scores for those."""
+        clauses = [(MUST, match if match is not None else self.match), *self.filters]
+        return Q.boolean_query([*clauses, *((MUST, q) for q in extra)])
 
     def without_misreads(self) -> None:
         """Match the exact forms only (see MISREAD_CUTOFF)."""
@@ -334,6 +332,12 @@ def _filters(s: tantivy.Searcher, access: AccessFilter, query: SearchQuery | Non
             hi = query.date_to.toordinal() if query.date_to else dt.date.max.toordinal()
             out.append((MUST, Q.range_query(SCHEMA, "day", tantivy.FieldType.Integer, lo, hi)))
     return out
+
+
+def _buckets(out: dict, name: str) -> list[tuple[str, int]]:
+    """A terms aggregation's (value, count) pairs, most frequent first, empty values left out."""
+    found = [(b["key"], b["doc_count"]) for b in out.get(name, {}).get("buckets", []) if b["key"] != ""]
+    return sorted(found, key=lambda kv: (-kv[1], kv[0]))
 
 
 def _empty_access(access: AccessFilter) -> bool:
@@ -523,7 +527,7 @@ class TantivyIndex(Generations, SearchIndex):
             with self._lock:
                 s = self._searcher()
                 plan = _Plan(s, query)
-                total, facets = self._count(s, plan.matched(), query.facets, plan)
+                total, facets = self._totals(s, plan, query.facets)
                 rows = self._page(s, plan, query)
                 docs = [(self._doc(s, addr), score) for addr, score, _ in rows]
         except ValueError as exc:
@@ -533,30 +537,24 @@ class TantivyIndex(Generations, SearchIndex):
         cursor = encode_cursor(rows[-1][2]) if rows and len(rows) == query.size else None
         return SearchResult(hits, total, facets, (time.perf_counter() - started) * 1000, cursor)
 
-    def _count(
-        self, s: tantivy.Searcher, q: tantivy.Query, fields: tuple[str, ...], plan: _Plan | None = None
-    ) -> tuple[int, dict]:
-        """The total and the facets, in one pass over the records found.
-
-        With a plan whose match adds misread variants, the exact forms are counted first; when
-        the viewer may see MISREAD_CUTOFF or more of those, the variants are dropped from the
-        plan (they would rank after all of them) and that count is the answer."""
-        if plan is not None and plan.misreads:
-            exact = Q.boolean_query([(MUST, plan.exact), *plan.filters])
-            total, facets = self._count(s, exact, fields)
+    def _totals(self, s: tantivy.Searcher, plan: _Plan, fields: tuple[str, ...]) -> tuple[int, dict]:
+        """The total and the facets of the plan. When its match adds misread variants, the exact
+        forms are counted first; when the viewer may see MISREAD_CUTOFF or more of those, the
+        variants are dropped from the plan (they would rank after all of them) and that count
+        is the answer."""
+        if plan.misreads:
+            total, facets = self._count(s, plan.matched(match=plan.exact), fields)
             if total >= MISREAD_CUTOFF:
                 plan.without_misreads()
                 return total, facets
+        return self._count(s, plan.matched(), fields)
+
+    def _count(self, s: tantivy.Searcher, q: tantivy.Query, fields: tuple[str, ...]) -> tuple[int, dict]:
+        """The total and the facets, in one pass over the records found."""
         aggs: dict = {"_total": {"value_count": {"field": "id"}}}
         aggs.update({f: {"terms": {"field": f, "size": AGG_SIZE, "segment_size": AGG_SIZE}} for f in fields})
         out = s.aggregate(q, aggs)
-        facets = {}
-        for f in fields:
-            buckets = [
-                (b["key"], b["doc_count"]) for b in out.get(f, {}).get("buckets", []) if b["key"] != ""
-            ]
-            buckets.sort(key=lambda kv: (-kv[1], kv[0]))
-            facets[f] = buckets[:FACET_SIZE]
+        facets = {f: _buckets(out, f)[:FACET_SIZE] for f in fields}
         return int(out.get("_total", {}).get("value") or 0), facets
 
     def _page(self, s: tantivy.Searcher, plan: _Plan, query: SearchQuery) -> list:
@@ -645,9 +643,7 @@ class TantivyIndex(Generations, SearchIndex):
             s = self._searcher()
             q = Q.boolean_query([(MUST, prefix), *_filters(s, access, None)])
             out = s.aggregate(q, {"v": {"terms": {"field": value_col, "size": AGG_SIZE}}})
-        buckets = [(b["key"], b["doc_count"]) for b in out.get("v", {}).get("buckets", []) if b["key"] != ""]
-        buckets.sort(key=lambda kv: (-kv[1], kv[0]))
-        return [v for v, _ in buckets[:limit]]
+        return [v for v, _ in _buckets(out, "v")[:limit]]
 
     def close(self) -> None:
         with self._lock:
