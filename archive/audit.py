@@ -21,7 +21,7 @@ from archive.clock import utcnow
 from archive.errors import Conflict, IntegrityError, NotFound
 from archive.models import AuditEvent, AuditHead
 from archive.policy import Viewer
-from archive.visibility import REDACTED, can_see_record_id, can_see_volume_ref
+from archive.visibility import REDACTED, can_see_target
 
 GENESIS = "0" * 64
 ANCHOR_PREFIX = "audit-anchors/"
@@ -216,11 +216,7 @@ SAFE_DETAIL_KEYS = frozenset({
 
 def _target_visible(session: Session, viewer: Viewer, target: str) -> bool:
     kind, _, ref = target.partition(":")
-    if kind == "record":
-        return can_see_record_id(session, viewer, ref)
-    if kind == "volume":
-        return can_see_volume_ref(session, viewer, ref)
-    return True
+    return can_see_target(session, viewer, kind, ref)
 
 
 def redact(details: dict[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from archive.errors import Conflict
 from archive.lifecycle_models import Hold
 from archive.models import Record, Volume
 from archive.policy import Viewer
-from archive.visibility import can_see_record_id, can_see_volume_ref
+from archive.visibility import can_see_target
 
 QUERY_KEYS = {"category", "fonds_id", "year", "year_from", "year_to", "department", "title_contains", "volume_id",
               "retention"}
@@ -88,11 +88,7 @@ def active_holds(session: Session, at: dt.datetime | None = None) -> list[Hold]:
 def hold_visible(session: Session, viewer: Viewer, hold: Hold) -> bool:
     """A hold on a record or volume exists for a viewer only if its target does (DOMAIN.md §4);
     holds on a category or a saved query name no record and are shown to whoever works with holds."""
-    if hold.scope == "record":
-        return can_see_record_id(session, viewer, hold.target)
-    if hold.scope == "volume":
-        return can_see_volume_ref(session, viewer, hold.target if str(hold.target).isdigit() else None)
-    return True
+    return can_see_target(session, viewer, hold.scope, hold.target)
 
 
 def visible_holds(session: Session, viewer: Viewer, at: dt.datetime | None = None) -> list[Hold]:

@@ -93,6 +93,16 @@ def can_see_volume_ref(session: Session, viewer: Viewer, ref: int | str | None) 
     return can_see_volume(session, viewer, volume)
 
 
+def can_see_target(session: Session, viewer: Viewer, kind: str, ref: int | str | None) -> bool:
+    """A row that names a record or a volume (a hold, an audit event) is shown only if its
+    target is; rows naming anything else (a category, a saved query, a user) name no record."""
+    if kind == "record":
+        return can_see_record_id(session, viewer, ref)
+    if kind == "volume":
+        return can_see_volume_ref(session, viewer, ref)
+    return True
+
+
 def visible_volumes(viewer: Viewer) -> ColumnElement[bool]:
     """`can_see_volume` as a WHERE clause on Volume: the volume's own fields pass `visible`, and no
     item bound in it is of a level the viewer is not cleared for."""
