@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from archive.clock import utcnow
 from archive.errors import Conflict, IntegrityError, NotFound
+from archive.identity import IDENTITY
 from archive.models import AuditEvent, AuditHead
 from archive.policy import Viewer
 from archive.visibility import REDACTED, can_see_target
@@ -61,6 +62,9 @@ def record(session: Session, actor: str, action: str, target: str = "", details:
         raise IntegrityError("the audit chain head is missing: the catalog was not migrated or was tampered with")
     seq = head.seq + 1
     time = timestamp()
+    identity = session.info.get(IDENTITY)
+    if identity is not None:  # the channel the unit of work acts through (web, api, cli, task, system)
+        details = {**identity.audit_details(), **(details or {})}
     clean = canonical(details)
     event = AuditEvent(
         seq=seq, time=time, actor=actor, action=action, target=str(target), details=clean, prev_hash=head.hash
@@ -211,6 +215,7 @@ SAFE_DETAIL_KEYS = frozenset({
     "channel", "secrecy", "page", "sha256", "archival_code", "batch", "decision", "years", "register", "entry",
     "stage", "passed", "kind", "outcome", "content", "count", "loan", "place", "pages", "copies", "old_due",
     "new_due", "term_end", "new_declassify_on", "old", "new", "from", "to", "source", "download", "format",
+    "origin",
 })
 
 

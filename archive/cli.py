@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import getpass
 import json
+import os
 import sys
 import traceback
 from collections.abc import Iterator
@@ -20,28 +21,42 @@ from pathlib import Path
 import click
 from sqlalchemy.orm import Session
 
-from archive import seed, users
+from archive import accounts, seed, tokens, users
 from archive.codes import Role, Secrecy
 from archive.config import Settings, load_settings
 from archive.db import Catalog
-from archive.errors import ArchiveError, ValidationError
-from archive.i18n import t
+from archive.errors import ArchiveError, Forbidden, ValidationError
+from archive.i18n import role_label, secrecy_label, t
+from archive.identity import Identity, of_user, os_origin
+from archive.identity import system as system_identity
+from archive.runtime import Runtime
 
 
 def cli_actor() -> str:
-    """Who acted, for the audit trail: the operating-system account running the command."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:  # noqa: BLE001 - no passwd entry in some containers
-        return "cli:unknown"
+    """The operating-system account running the command (for stages that name their operator)."""
+    return f"cli:{os_origin()}"
+
+
+class NotLoggedIn(ArchiveError):
+    exit_code = 2
+
+
+def token_file(settings: Settings) -> Path:
+    """Where `archive login` keeps this OS account's token for this ARCHIVE_HOME (mode 0600)."""
+    return settings.home / "cli" / f"{_os_user()}.token"
+
+
+def _os_user() -> str:
+    return os_origin().split("@", 1)[0] or "unknown"
 
 
 class Context:
-    """Settings and catalog opened once per command, lazily."""
+    """Settings, runtime (catalog, store, index) and the acting identity, opened once per command."""
 
     def __init__(self) -> None:
         self._settings: Settings | None = None
-        self._catalog: Catalog | None = None
+        self._runtime: Runtime | None = None
+        self._identity: Identity | None = None
 
     @property
     def settings(self) -> Settings:
@@ -50,21 +65,52 @@ class Context:
         return self._settings
 
     @property
-    def catalog(self) -> Catalog:
-        if self._catalog is None:
-            self._catalog = Catalog(self.settings.database_url)
-        return self._catalog
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            self._runtime = Runtime(self.settings)
+        return self._runtime
 
-    @contextlib.contextmanager
-    def session(self) -> Iterator[Session]:
+    @property
+    def catalog(self) -> Catalog:
+        return self.runtime.catalog
+
+    def identity(self) -> Identity:
+        """The person this command acts for: the token in ARCHIVE_TOKEN, else the one saved by
+        `archive login`. No flag names another person."""
+        if self._identity is None:
+            plain = os.environ.get("ARCHIVE_TOKEN", "").strip()
+            if not plain:
+                path = token_file(self.settings)
+                plain = path.read_text(encoding="utf-8").strip() if path.is_file() else ""
+            if not plain:
+                raise NotLoggedIn(t("login.needed"))
+            self._require_initialised()
+            try:
+                with self.catalog.session() as session:
+                    user = tokens.authenticate(session, plain)
+                    self._identity = of_user(user, channel="cli", origin=os_origin())
+            except Forbidden:
+                raise NotLoggedIn(t("login.expired")) from None
+        return self._identity
+
+    def system(self, name: str) -> Identity:
+        """Operator commands act on the system, not on records: `system`, channel cli."""
+        return system_identity(name, channel="cli", origin=os_origin())
+
+    def _require_initialised(self) -> None:
         if not self.catalog.is_initialised():
             raise ArchiveError(t("not_initialised"))
-        with self.catalog.session() as session:
+
+    @contextlib.contextmanager
+    def session(self, identity: Identity | None = None) -> Iterator[Session]:
+        """A unit of work for `identity` (default: the logged-in person)."""
+        self._require_initialised()
+        with self.catalog.session(identity) as session:
             yield session
 
     def close(self) -> None:
-        if self._catalog is not None:
-            self._catalog.dispose()
+        if self._runtime is not None:
+            self._runtime.close()
 
 
 pass_ctx = click.make_pass_decorator(Context, ensure=True)
@@ -85,30 +131,109 @@ def _context() -> Iterator[Context]:
         context.close()
 
 
-@cli.command(help="创建或升级目录库，载入默认数据，创建首个系统管理员 / create or migrate the catalog")
-@click.option("--admin", "admin_name", default="admin", show_default=True, help="first administrator's user name")
-@click.option("--password-stdin", is_flag=True, help="read the administrator's password from standard input")
+@cli.command(help="创建或升级目录库，载入默认数据，创建三员账户 / create or migrate the catalog, create the three officers")
+@click.option("--admin", "admin_name", default="admin", show_default=True, help="the system administrator's user name")
 @click.option("--fonds", default=seed.DEFAULT_FONDS[0], show_default=True, help="fonds code (全宗号)")
 @click.option("--fonds-name", default=seed.DEFAULT_FONDS[1], show_default=True)
+@click.option("--json", "as_json", is_flag=True, help='print {"accounts": [{"username", "role", "password"}, …]}')
 @pass_ctx
-def init(ctx: Context, admin_name: str, password_stdin: bool, fonds: str, fonds_name: str) -> None:
+def init(ctx: Context, admin_name: str, fonds: str, fonds_name: str, as_json: bool) -> None:
     settings = ctx.settings
     settings.home.mkdir(parents=True, exist_ok=True)
     ctx.catalog.migrate()
+    operator = ctx.system("init")
+    with ctx.catalog.session(operator) as session:
+        added = seed.seed_defaults(session, operator.username, (fonds, fonds_name))
+        made = accounts.create_officers(session, operator, admin_name)
+    if as_json:
+        click.echo(json.dumps({"accounts": [a.to_dict() for a in made]}, ensure_ascii=False))
+        return
     click.echo(t("init.migrated", url=settings.describe()["ARCHIVE_DATABASE_URL"]))
-    with ctx.catalog.session() as session:
-        added = seed.seed_defaults(session, cli_actor(), (fonds, fonds_name))
-        click.echo(t("init.seeded", **added))
-        existing = users.list_users(session)
-        if existing:
-            click.echo(t("init.admin_exists", count=len(existing)))
-            return
-        password = _read_password() if password_stdin else users.generate_password()
-        users.add_user(
-            session, actor=cli_actor(), username=admin_name, role=Role.SYSADMIN.value,
-            clearance=Secrecy.INTERNAL.value, password=password, display_name="系统管理员",
-        )
-    click.echo(t("init.admin_created", username=admin_name, password="(stdin)" if password_stdin else password))
+    click.echo(t("init.seeded", **added))
+    if not made:
+        click.echo(t("init.officers_exist"))
+    for account in made:
+        click.echo(t("init.officer_created", username=account.username, role=role_label(account.role),
+                     password=account.password))
+    if made:
+        click.echo(t("init.login_hint", username=made[0].username))
+
+
+@cli.command(help="登录（保存令牌，供后续命令以本人身份执行）/ log in as a person")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True,
+              help="password on the first line of standard input; a one-time password's replacement on the second")
+@pass_ctx
+def login(ctx: Context, username: str, password_stdin: bool) -> None:
+    ctx._require_initialised()
+    lines = sys.stdin.read().splitlines() if password_stdin else []
+    password = lines[0] if lines else getpass.getpass(t("login.password"))
+    new_password = lines[1] if len(lines) > 1 else None
+    origin = os_origin()
+    door = ctx.system("login")  # nobody acts yet: the trail names the user and the channel cli
+    try:
+        with ctx.catalog.session(door) as session:
+            who = accounts.sign_in(session, username, password, channel="cli", origin=origin,
+                                   new_password=new_password)
+    except accounts.PasswordChangeRequired:
+        if password_stdin:
+            raise
+        new_password = _new_password()
+        with ctx.catalog.session(door) as session:
+            who = accounts.sign_in(session, username, password, channel="cli", origin=origin,
+                                   new_password=new_password)
+    with ctx.catalog.session(who) as session:
+        plain = accounts.issue_token(session, who, name=f"cli {origin}", days=30)
+    path = token_file(ctx.settings)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(plain + "\n")
+    click.echo(t("login.ok", username=who.username, role=role_label(who.viewer.role.value)))
+
+
+def _new_password() -> str:
+    first = getpass.getpass(t("login.new_password"))
+    if first != getpass.getpass(t("login.repeat")):
+        raise ValidationError(t("login.mismatch"))
+    return first
+
+
+@cli.command(help="退出登录（吊销保存的令牌）/ log out")
+@pass_ctx
+def logout(ctx: Context) -> None:
+    path = token_file(ctx.settings)
+    plain = path.read_text(encoding="utf-8").strip() if path.is_file() else ""
+    if plain and ctx.catalog.is_initialised():
+        with ctx.catalog.session(ctx.system("logout")) as session:
+            tokens.revoke_plain(session, plain)
+    path.unlink(missing_ok=True)
+    click.echo(t("logout.ok"))
+
+
+@cli.command(help="当前登录身份 / who am I")
+@pass_ctx
+def whoami(ctx: Context) -> None:
+    who = ctx.identity()
+    v = who.viewer
+    click.echo(f"{who.username} {role_label(v.role.value)} {secrecy_label(v.clearance.value)}")
+
+
+@cli.command(help="修改本人密码 / change your own password")
+@click.option("--password-stdin", is_flag=True, help="old password on the first line, new on the second")
+@pass_ctx
+def passwd(ctx: Context, password_stdin: bool) -> None:
+    who = ctx.identity()
+    if password_stdin:
+        lines = sys.stdin.read().splitlines()
+        if len(lines) < 2:
+            raise ValidationError(t("passwd.stdin"))
+        old, new = lines[0], lines[1]
+    else:
+        old, new = getpass.getpass(t("login.password")), _new_password()
+    with ctx.session(who) as session:
+        accounts.change_password(session, who.username, old, new)
+    click.echo(t("passwd.ok"))
 
 
 @cli.group(help="用户管理 / users")
@@ -116,33 +241,82 @@ def user() -> None:
     pass
 
 
-@user.command("add", help="添加用户 / add a user")
+@user.command("add", help="添加用户（系统管理员；密级为内部，由安全保密员调整）/ add a user")
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
-@click.option("--clearance", required=True, type=click.Choice([s.value for s in Secrecy]))
+@click.option("--clearance", type=click.Choice([s.value for s in Secrecy]),
+              help="wanted clearance: accounts start at internal; the security officer raises it")
 @click.option("--department", "departments", multiple=True, help="department scope (repeatable; none: all)")
 @click.option("--category", "categories", multiple=True, help="category scope, e.g. RS (repeatable; none: all)")
 @click.option("--display-name", default="")
-@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@click.option("--password-stdin", is_flag=True, help="read the one-time password from standard input")
 @pass_ctx
-def user_add(ctx: Context, name: str, role: str, clearance: str, departments: tuple[str, ...],
+def user_add(ctx: Context, name: str, role: str, clearance: str | None, departments: tuple[str, ...],
              categories: tuple[str, ...], display_name: str, password_stdin: bool) -> None:
-    password = _read_password() if password_stdin else users.generate_password()
-    with ctx.session() as session:
-        created = users.add_user(
-            session, actor=cli_actor(), username=name, role=role, clearance=clearance, password=password,
-            departments=list(departments), categories=list(categories), display_name=display_name,
-        )
-    click.echo(t("user.added", username=created.username, role=created.role, clearance=created.clearance))
+    who = ctx.identity()
+    password = _read_password() if password_stdin else None
+    with ctx.session(who) as session:
+        made = accounts.create(session, who, username=name, role=role, display_name=display_name,
+                               departments=list(departments), categories=list(categories), password=password)
+    click.echo(t("user.added", username=made.username, role=role_label(made.role),
+                 clearance=secrecy_label(Secrecy.INTERNAL.value)))
+    if clearance and clearance not in (Secrecy.INTERNAL.value, Secrecy.PUBLIC.value):
+        click.echo(t("user.clearance_later", clearance=secrecy_label(clearance), username=made.username))
     if not password_stdin:
-        click.echo(t("user.password", password=password))
+        click.echo(t("user.password", password=made.password))
+
+
+@user.command("clearance", help="设置密级（安全保密员）/ set a clearance (security officer)")
+@click.argument("name")
+@click.argument("level", type=click.Choice([s.value for s in Secrecy]))
+@click.option("--department", "departments", multiple=True, help="replace the department scope")
+@click.option("--category", "categories", multiple=True, help="replace the category scope")
+@pass_ctx
+def user_clearance(ctx: Context, name: str, level: str, departments: tuple[str, ...],
+                   categories: tuple[str, ...]) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        changed = accounts.set_clearance(session, who, name, clearance=level,
+                                         departments=list(departments) or None,
+                                         categories=list(categories) or None)
+        click.echo(t("user.clearance_set", username=changed.username, clearance=secrecy_label(changed.clearance)))
+
+
+@user.command("disable", help="停用账户（系统管理员）/ disable an account")
+@click.argument("name")
+@pass_ctx
+def user_disable(ctx: Context, name: str) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        accounts.set_active(session, who, name, False)
+    click.echo(t("user.disabled", username=name))
+
+
+@user.command("enable", help="启用账户（系统管理员）/ enable an account")
+@click.argument("name")
+@pass_ctx
+def user_enable(ctx: Context, name: str) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        accounts.set_active(session, who, name, True)
+    click.echo(t("user.enabled", username=name))
+
+
+@user.command("reset-password", help="重置为一次性密码（系统管理员）/ reset to a one-time password")
+@click.argument("name")
+@pass_ctx
+def user_reset(ctx: Context, name: str) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        made = accounts.reset_password(session, who, name)
+    click.echo(t("user.password", password=made.password))
 
 
 @user.command("list", help="列出用户 / list users")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def user_list(ctx: Context, as_json: bool) -> None:
-    with ctx.session() as session:
+    with ctx.session(ctx.system("user-list")) as session:
         rows = [
             {
                 "username": u.username, "display_name": u.display_name, "role": u.role, "clearance": u.clearance,
@@ -156,7 +330,8 @@ def user_list(ctx: Context, as_json: bool) -> None:
     for row in rows:
         scope = ",".join(row["departments"]) or "*"
         cats = ",".join(row["categories"]) or "*"
-        click.echo(f"{row['username']:<16} {row['role']:<17} {row['clearance']:<13} 部门={scope} 门类={cats}")
+        click.echo(f"{row['username']:<16} {role_label(row['role'])}\t{secrecy_label(row['clearance'])}\t"
+                   f"部门={scope} 门类={cats}")
 
 
 @cli.group(help="配置 / configuration")

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
+
+from archive import unit_of_work
+from archive.identity import IDENTITY
+
+if TYPE_CHECKING:
+    from archive.identity import Identity
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -51,21 +58,37 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 
 class Catalog:
-    """The catalog database: an engine and a session factory."""
+    """The catalog database: an engine and a factory of units of work (archive.unit_of_work).
 
-    def __init__(self, url: str):
+    `after_commit` is called after a transaction that queued index work has committed; the
+    runtime (archive.runtime) sets it to nudge the index. Without one, the outbox waits for
+    the next drain.
+    """
+
+    def __init__(self, url: str, *, bureau_level: str = "prefecture"):
         self.url = normalise_url(url)
         self.engine = make_engine(self.url)
+        self.bureau_level = bureau_level
+        self.after_commit: Callable[[], object] | None = None
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        unit_of_work.install(self._sessions, self._after_commit)
+
+    def _after_commit(self) -> None:
+        if self.after_commit is not None:
+            self.after_commit()
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
 
     @contextlib.contextmanager
-    def session(self) -> Iterator[Session]:
-        """A unit of work: commits on success, rolls back on any error."""
+    def session(self, identity: Identity | None = None) -> Iterator[Session]:
+        """A unit of work: commits on success, rolls back on any error. Audit events written in
+        it name `identity`'s channel (web, api, cli, task, system)."""
         with self._sessions.begin() as session:
+            session.info[unit_of_work.BUREAU_LEVEL] = self.bureau_level
+            if identity is not None:
+                session.info[IDENTITY] = identity
             yield session
 
     def migrate(self) -> None:

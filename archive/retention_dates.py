@@ -18,3 +18,17 @@ def retention_dates(year: int | None, retention: str, transfer_after_years: int 
     due = start.replace(year=start.year + years) if years is not None else None
     transfer = start.replace(year=start.year + transfer_after_years)
     return start, due, transfer
+
+
+def transfer_years_for(configured: int | None, bureau_level: str = "prefecture") -> int:
+    """Years after which permanent records go to the state archive (DOMAIN.md §3): the
+    configured value, else 20 at a prefecture-level bureau and 10 at a county-level one."""
+    if configured:
+        return int(configured)
+    return 10 if bureau_level == "county" else 20
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, 28))

@@ -68,6 +68,15 @@ def revoke(session: Session, *, actor: str, token_id: int) -> ApiToken:
     return row
 
 
+def revoke_plain(session: Session, plain: str) -> None:
+    """Revoke the token whose plain text is `plain` (the CLI's logout); unknown tokens are ignored."""
+    row = session.execute(select(ApiToken).where(ApiToken.digest == _digest(plain))).scalar_one_or_none()
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+        user = session.get(User, row.user_id)
+        audit.record(session, user.username if user else "?", "token.revoke", f"token:{row.id}", {"logout": True})
+
+
 def authenticate(session: Session, plain: str) -> User:
     """The active user behind a token; Forbidden for unknown, revoked or expired tokens."""
     if not plain or not plain.startswith(PREFIX) or len(plain) > 200:

@@ -17,7 +17,7 @@ from archive.codes import Role, Secrecy
 from archive.errors import Conflict, Forbidden, NotFound, ValidationError
 from archive.models import Category, User
 
-USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{2,50}$")
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,50}$")
 MIN_PASSWORD = 10
 LOCKOUT_AFTER = 5  # failed logins in a row
 LOCKOUT_FOR = dt.timedelta(minutes=15)
@@ -48,7 +48,7 @@ def add_user(
     display_name: str = "",
 ) -> User:
     if not USERNAME_RE.match(username):
-        raise ValidationError(f"user name {username!r} must be 2-50 letters, digits, Chinese characters, _ . or -")
+        raise ValidationError(f"user name {username!r} must be 1-50 letters, digits, Chinese characters, _ . or -")
     try:
         role_code = Role.parse(role)
         clearance_code = Secrecy.parse(clearance)

@@ -51,19 +51,6 @@ def _service(ctx: Context, fonds: str | None, category: str | None, engine: str,
                          anchor_every=ctx.settings.audit_anchor_every)
 
 
-def _index_outbox(ctx: Context) -> None:
-    """Hand filed records to the search index now; if it is down, the outbox keeps them."""
-    try:
-        from search.indexer import drain
-        from search.open import open_index
-    except ImportError:
-        return
-    try:
-        drain(ctx.catalog, open_index(ctx.settings.search_url))
-    except ArchiveError as exc:
-        click.echo(f"index: {exc} (records stay queued for indexing)", err=True)
-
-
 @click.command("ingest", help="导入扫描件：OCR、分类、归档 / ingest scans into filed records")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--fonds", help="fonds code (全宗号), default J001")
@@ -99,7 +86,6 @@ def ingest_command(ctx: Context, paths, fonds, category, engine, department, as_
             failures += result["status"] == "failed"
             bar.update(1)
             _emit(result, as_json)
-    _index_outbox(ctx)
     if failures:
         click.echo(f"{failures} 个文件失败 / {failures} failed", err=True)
         raise click.exceptions.Exit(1)
@@ -194,7 +180,6 @@ def watch_command(ctx: Context, folder: str, interval: float, once: bool, engine
             target = failed if result["status"] == "failed" else done
             f.replace(target / f.name)
             _emit({**result, "files": [f.name]}, as_json)
-        _index_outbox(ctx)
         if once:
             return
         time.sleep(interval)
@@ -228,7 +213,6 @@ def review_command(ctx: Context, ref: str, username: str, pairs: tuple[str, ...]
         if record is None or not can_see(viewer, record):
             raise NotFound(f"no record {ref}")
         result = record_result(correct(session, viewer, record, changes))
-    _index_outbox(ctx)
     _emit(result, as_json)
 
 

@@ -10,7 +10,7 @@ from archive import audit
 from archive.codes import BUSINESS_STEPS, PERSONNEL_CLASSES, RecordStatus, Retention, Secrecy
 from archive.errors import Conflict, Forbidden, ValidationError
 from archive.holds import assert_not_held
-from archive.models import Category, IndexOutbox, Record
+from archive.models import Category, Record
 from archive.policy import Action, Viewer, allowed_actions, may_lower_secrecy, rank
 
 EDITABLE = ("category_code", "personnel_class", "business_step", "doc_type", "title", "doc_no", "issuer",
@@ -38,7 +38,6 @@ def correct(session: Session, viewer: Viewer, record: Record, changes: dict) -> 
     record.extra = {**(record.extra or {}), "reviewed_by": viewer.username}
     audit.record(session, viewer.username, "record.corrected", f"record:{record.id}",
                  {"before": before, "after": changes})
-    session.add(IndexOutbox(record_id=record.id, op="upsert"))
     return record
 
 

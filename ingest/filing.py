@@ -12,8 +12,7 @@ from archive import archival_code, audit
 from archive.archival_code import CodeParts
 from archive.clock import utcnow
 from archive.codes import SECRECY_ORDER, RecordStatus, Secrecy
-from archive.models import IndexOutbox, Page, Record, StoredObject
-from archive.retention_dates import retention_dates
+from archive.models import Page, Record, StoredObject
 
 
 @dataclasses.dataclass
@@ -80,8 +79,7 @@ def file_record(session: Session, record: Record, *, fields: dict, pages: list[P
     record.pages = len(pages)
     confidences = [p.ocr_confidence for p in pages if p.ocr_confidence is not None and not p.blank]
     record.ocr_confidence = round(sum(confidences) / len(confidences), 4) if confidences else None
-    start, due, transfer = retention_dates(record.year, record.retention)
-    record.retention_start, record.retention_due, record.transfer_due = start, due, transfer
+    # Retention start, due and transfer dates follow from year and retention in the unit of work.
     if not ensure_code(session, record).startswith(code_parts(record).prefix + "-"):
         # The code was issued before a correction changed its parts: codes are stable, note it.
         record.notes = (record.notes + " ").lstrip() + "[档号按归档时的门类/年度/期限编制]"
@@ -107,6 +105,5 @@ def file_record(session: Session, record: Record, *, fields: dict, pages: list[P
     record.filed_at = utcnow()
     status = RecordStatus.NEEDS_REVIEW if review_reasons else RecordStatus.FILED
     set_status(session, record, status, actor, archival_code=record.archival_code, review_reasons=review_reasons)
-    session.add(IndexOutbox(record_id=record.id, op="upsert"))
     return record
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from PIL import Image
 
 from archive.codes import STATE_SECRET_LEVELS, Secrecy
+from archive.retention_dates import add_months
 from ingest import sources
 from ingest.ocr import DEFAULT_ENGINE, get_engine
 from ingest.ocr.model import OcrPage
@@ -156,8 +157,3 @@ def understand(text: str, lines: list | None, flags: Iterable[str], *, review_th
     fields["extra_evidence"] = evidence
     return Understanding(fields, reasons)
 
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, 28))

@@ -33,7 +33,7 @@ from archive.lifecycle_models import (
     DestructionRegister,
     DestructionWitness,
 )
-from archive.models import IndexOutbox, Page, Record, StoredObject
+from archive.models import Page, Record, StoredObject
 from archive.policy import Viewer
 from archive.visibility import can_see_record_id
 from archive.warrant import DestructionWarrant
@@ -245,7 +245,6 @@ def _destroy_entry(catalog, store, entry_id: int, actor: str, hook: Hook) -> Non
             obj.destroyed_at = obj.destroyed_at or now
         for page in session.execute(select(Page).where(Page.record_id == record.id)).scalars():
             page.ocr_text = ""
-        session.add(IndexOutbox(record_id=record.id, op="delete"))
         record.extra = {}  # extraction evidence quotes the content; the catalogue fields stay
         record.status, record.destroyed_at = RecordStatus.DESTROYED.value, now
         entry.state, entry.destroyed_at = "destroyed", now

@@ -8,8 +8,7 @@ from sqlalchemy.orm import Session
 from archive import archival_code, audit
 from archive.clock import today, utcnow
 from archive.codes import ObjectRole, RecordStatus
-from archive.models import Fonds, IndexOutbox, Record, StoredObject
-from archive.retention_dates import retention_dates
+from archive.models import Fonds, Record, StoredObject
 
 
 def file_pdf(session: Session, store, *, fonds_id: int, title: str, pdf: bytes, actor: str,  # noqa: ANN001
@@ -20,17 +19,15 @@ def file_pdf(session: Session, store, *, fonds_id: int, title: str, pdf: bytes, 
     year = today().year
     code, item = archival_code.issue(session, archival_code.CodeParts(fonds=fonds.code, category="WS", year=year,
                                                                       retention="Y"))
-    start, due, transfer = retention_dates(year, "Y")
     record = Record(
         fonds_id=fonds_id, category_code="WS", year=year, retention="Y", item_no=item, archival_code=code,
         title=title, doc_date=today(), pages=1, notes=notes, secrecy="internal", status=RecordStatus.FILED.value,
-        filed_at=utcnow(), retention_start=start, retention_due=due, transfer_due=transfer, issuer="档案室",
+        filed_at=utcnow(), issuer="档案室",
         doc_type="报告",
     )
     session.add(record)
     session.flush()
     session.add(StoredObject(sha256=key, size=len(pdf), media_type="application/pdf", role=ObjectRole.PDF.value,
                              record_id=record.id, filename=filename))
-    session.add(IndexOutbox(record_id=record.id, op="upsert"))
     audit.record(session, actor, "record.file", f"record:{record.id}", {"archival_code": code, "title": title})
     return record

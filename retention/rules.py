@@ -12,6 +12,7 @@ from archive.codes import Role
 from archive.config import Settings
 from archive.errors import ValidationError
 from archive.lifecycle_models import LifecycleSetting
+from archive.retention_dates import transfer_years_for
 from retention import people
 
 DEFAULTS: dict[str, Any] = {
@@ -54,8 +55,4 @@ def put(session: Session, actor: str, key: str, value: Any) -> None:
 
 def transfer_years(session: Session, settings: Settings | None) -> int:
     """Years after which permanent records go to the state archive (DOMAIN.md §3)."""
-    configured = get(session, "transfer_years")
-    if configured:
-        return int(configured)
-    level = settings.bureau_level if settings else "prefecture"
-    return 10 if level == "county" else 20
+    return transfer_years_for(get(session, "transfer_years"), settings.bureau_level if settings else "prefecture")

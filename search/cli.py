@@ -11,6 +11,7 @@ import click
 from archive.config import load_settings
 from archive.db import Catalog
 from archive.errors import ValidationError
+from archive.runtime import Runtime
 from search import indexer
 from search.model import FACET_FIELDS, FILTER_FIELDS, SearchQuery
 from search.open import open_index
@@ -132,12 +133,11 @@ def index_check(as_json: bool):
 
 @index_group.command("drain", help="apply queued catalog changes to the index")
 def index_drain():
-    catalog, index = _open()
+    runtime = Runtime(nudge="off")
     try:
-        report = indexer.drain(catalog, index)
+        report = runtime.drain_index()
     finally:
-        index.close()
-        catalog.dispose()
+        runtime.close()
     click.echo(
         f"applied {report.applied}, remaining {report.remaining}"
         + (f", error: {report.error}" if report.error else "")

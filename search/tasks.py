@@ -1,21 +1,18 @@
-"""Keep the index in step with the catalog: drain the outbox every minute (and after filing)."""
+"""Keep the index in step with the catalog: drain the outbox every minute (and when a unit of
+work that changed indexed records commits, see archive.runtime)."""
 
 from __future__ import annotations
 
 from archive.celery_app import app
-from archive.config import load_settings
-from archive.db import Catalog
-from search.indexer import drain
-from search.open import open_index
+from archive.runtime import Runtime
 
 
 @app.task(name="search.drain_outbox")
 def drain_outbox() -> dict:
     """Rows stay in the outbox while the index is down; this catches up once it is back."""
-    settings = load_settings()
-    catalog = Catalog(settings.database_url)
+    runtime = Runtime(nudge="off")
     try:
-        report = drain(catalog, open_index(settings.search_url))
+        report = runtime.drain_index()
         return {k: v for k, v in vars(report).items() if isinstance(v, int | str | list)}
     finally:
-        catalog.dispose()
+        runtime.close()

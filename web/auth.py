@@ -9,10 +9,11 @@ import functools
 from collections.abc import Callable
 
 from flask import abort, current_app, g, redirect, request, session, url_for
-from sqlalchemy import select
 
+from archive.errors import Forbidden
+from archive.identity import active_user, of_user
 from archive.models import User
-from archive.policy import Action, Viewer, may
+from archive.policy import Action, may
 
 
 def services():  # noqa: ANN201 - web.services.Services
@@ -21,22 +22,28 @@ def services():  # noqa: ANN201 - web.services.Services
 
 def load_session_user() -> None:
     """Before each request: the logged-in user, re-read so a disabled account stops at once."""
-    g.user, g.viewer = None, None
+    g.user, g.viewer, g.identity = None, None, None
     username = session.get("user")
     if not username or request.endpoint == "static":  # static files need no catalog look-up
         return
     with services().catalog.session() as db:
-        user = db.execute(select(User).where(User.username == username)).scalar_one_or_none()
-        if user is None or not user.active or session.get("role") != user.role:
+        try:
+            user = active_user(db, username)
+        except Forbidden:
+            user = None
+        if user is None or session.get("role") != user.role:
             session.clear()  # role changed or account disabled: log in again
             return
         db.expunge(user)
-    set_user(user)
+    set_user(user, channel="web")
 
 
-def set_user(user: User) -> None:
+def set_user(user: User, *, channel: str) -> None:
+    """The person acting in this request: `g.identity` (archive.identity) is what services take;
+    `g.viewer` is its policy view."""
     g.user = user
-    g.viewer = Viewer.of(user)
+    g.identity = of_user(user, channel=channel, origin=request.remote_addr or "")
+    g.viewer = g.identity.viewer
 
 
 def login_required(view: Callable) -> Callable:

@@ -205,7 +205,6 @@ def register_witness(db, viewer: Viewer, register_id: int) -> dict:  # noqa: ANN
 def register_execute(services, viewer: Viewer, register_id: int, data: dict) -> dict:  # noqa: ANN001
     destruction.execute(services.catalog, services.store, register_id=register_id, actor=viewer.username,
                         method=_text(data.get("method"), "method", 100), place=_text(data.get("place"), "place", 200))
-    services.sync_index()  # the destroyed records leave the search index
     with services.catalog.session() as db:
         return register(db, viewer, register_id)
 

@@ -69,7 +69,6 @@ def _process(services, record_id: int, actor: str) -> None:  # noqa: ANN001
     from ingest.pipeline import IngestService, Options
 
     IngestService(services.catalog, services.store, actor=actor, options=Options(workers=1)).process(record_id)
-    services.sync_index()
 
 
 def _log_failure(future) -> None:  # noqa: ANN001

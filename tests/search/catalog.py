@@ -23,7 +23,7 @@ def new_catalog(request, tmp_path) -> Catalog:
 
 
 def file_record(catalog: Catalog, title: str, pages: list[str], **fields) -> int:
-    """A filed record with its pages and an outbox row, in one transaction (as filing does)."""
+    """A filed record with its pages, in one transaction (the unit of work queues its indexing)."""
     with catalog.session() as s:
         fonds = s.query(Fonds).filter_by(code="J001").one()
         values = {
@@ -43,7 +43,6 @@ def file_record(catalog: Catalog, title: str, pages: list[str], **fields) -> int
         )
         for n, text in enumerate(pages, 1):
             s.add(Page(record_id=record.id, page_no=n, ocr_text=text))
-        s.add(IndexOutbox(record_id=record.id, op="upsert"))
         return record.id
 
 
@@ -52,7 +51,6 @@ def change_record(catalog: Catalog, record_id: int, **fields) -> None:
         record = s.get(Record, record_id)
         for k, v in fields.items():
             setattr(record, k, v)
-        s.add(IndexOutbox(record_id=record_id, op="upsert"))
 
 
 def add_user(catalog: Catalog, name: str, role: str = "staff", clearance: str = "internal", **kw) -> None:

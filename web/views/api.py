@@ -12,10 +12,10 @@ from archive import audit, tokens, users
 from archive.codes import RecordStatus
 from archive.errors import Forbidden, NotFound, ValidationError
 from archive.models import Record
-from archive.policy import READER_ROLES, Action, Viewer, may, require
+from archive.policy import READER_ROLES, Action, may, require
 from web import accounts
 from web.access import visible
-from web.auth import services
+from web.auth import services, set_user
 from web.dashboard_stats import stats
 from web.exports import export_search
 from web.openapi import document
@@ -48,7 +48,7 @@ def token_required(view: Callable) -> Callable:
                 db.expunge(user)
         except Forbidden as exc:
             return _unauthorised(str(exc))
-        g.user, g.viewer = user, Viewer.of(user)
+        set_user(user, channel="api")
         return view(*args, **kwargs)
 
     return wrapped
@@ -282,7 +282,6 @@ def record_correct(record_id: int):  # noqa: ANN201
     data = _body()
     with services().catalog.session() as db:
         out = correct_record(db, g.viewer, record_id, data)
-    services().sync_index()
     return jsonify(out)
 
 

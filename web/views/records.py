@@ -58,5 +58,4 @@ def correct(record_id: int):  # noqa: ANN201
     # Corrections leave the review queue and become labelled examples for the classifier.
     with services().catalog.session() as db:
         correct_record(db, g.viewer, record_id, request.form.to_dict())
-    services().sync_index()
     return redirect(url_for("records.show", record_id=record_id, page=request.form.get("page", 1)))

@@ -1,0 +1,137 @@
+"""The composition root: one object that gives the catalog, the object store, the search index
+and task dispatch to every face (CLI, web app, worker) alike.
+
+Backends register by URL scheme through entry points, so archive/ names none of them:
+
+- `archive.object_stores`: scheme -> a callable `(url) -> ObjectStore`   (storage/)
+- `archive.search_indexes`: scheme -> a callable `(url) -> SearchIndex`  (search/)
+- `archive.index_sync`: `drain` -> a callable `(catalog, index) -> report` (search/)
+
+Store and index open lazily: a page that needs neither (login, the audit trail) works while the
+object store or the search server is down.
+
+After a unit of work that queued index work commits, the runtime nudges the index: on an
+embedded index (one machine) it drains the outbox in-process; on a search server it sends the
+`search.drain_outbox` task to the workers (and the periodic drain catches up either way).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from functools import cache
+from importlib.metadata import entry_points
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
+
+from archive.config import Settings, load_settings
+from archive.db import Catalog
+from archive.errors import ArchiveError, ConfigError
+from archive.identity import Identity
+
+log = logging.getLogger(__name__)
+
+STORE_GROUP = "archive.object_stores"
+INDEX_GROUP = "archive.search_indexes"
+SYNC_GROUP = "archive.index_sync"
+EMBEDDED_INDEX_SCHEMES = ("embedded", "tantivy")  # one machine: drain in this process
+
+
+@cache
+def _registered(group: str) -> dict[str, Any]:
+    return {ep.name: ep for ep in entry_points(group=group)}
+
+
+def backend(group: str, url: str) -> Callable[..., Any]:
+    scheme = urlsplit(url).scheme.lower()
+    found = _registered(group).get(scheme)
+    if found is None:
+        known = ", ".join(sorted(s + "://" for s in _registered(group))) or "none (is the project installed?)"
+        raise ConfigError(f"no backend for {scheme or '(no scheme)'}:// in {group}; known: {known}")
+    return found.load()
+
+
+class Runtime:
+    def __init__(self, settings: Settings | None = None, *, catalog: Catalog | None = None,
+                 nudge: str = "auto"):
+        """`nudge`: "auto" (in-process on embedded indexes, a task otherwise), "inline", "task"
+        or "off" (the outbox waits for the periodic drain)."""
+        self.settings = settings or load_settings()
+        self._catalog = catalog
+        self._lock = threading.RLock()
+        self._draining = threading.Lock()
+        self._store: Any = None
+        self._index: Any = None
+        self.nudge_mode = nudge
+        if catalog is not None:
+            catalog.after_commit = self.nudge_index
+
+    # -- the three stores --------------------------------------------------------------------
+    @property
+    def catalog(self) -> Catalog:
+        with self._lock:
+            if self._catalog is None:
+                self._catalog = Catalog(self.settings.database_url, bureau_level=self.settings.bureau_level)
+                self._catalog.after_commit = self.nudge_index
+            return self._catalog
+
+    @property
+    def store(self) -> Any:  # storage.ObjectStore
+        with self._lock:
+            if self._store is None:
+                self._store = backend(STORE_GROUP, self.settings.storage_url)(self.settings.storage_url)
+            return self._store
+
+    @property
+    def index(self) -> Any:  # search.model.SearchIndex
+        with self._lock:
+            if self._index is None:
+                self._index = backend(INDEX_GROUP, self.settings.search_url)(self.settings.search_url)
+            return self._index
+
+    @contextlib.contextmanager
+    def unit_of_work(self, identity: Identity | None = None) -> Iterator[Session]:
+        """One catalog transaction acting for `identity` (see archive.unit_of_work)."""
+        with self.catalog.session(identity) as session:
+            yield session
+
+    # -- the index, kept in step ---------------------------------------------------------------
+    def drain_index(self) -> Any:
+        """Apply the outbox to the index now (search.indexer.drain); returns its report."""
+        drain = _registered(SYNC_GROUP)["drain"].load()
+        with self._draining:
+            return drain(self.catalog, self.index)
+
+    def nudge_index(self) -> None:
+        mode = self.nudge_mode
+        if mode == "off":
+            return
+        inline = mode == "inline" or (
+            mode == "auto" and urlsplit(self.settings.search_url).scheme in EMBEDDED_INDEX_SCHEMES)
+        if inline:
+            try:
+                self.drain_index()
+            except ArchiveError as exc:  # index down: the outbox keeps the rows
+                log.warning("index not updated now (%s); the outbox keeps the records", exc)
+        else:
+            self.send("search.drain_outbox")
+
+    # -- tasks ------------------------------------------------------------------------------------
+    def send(self, task: str, *args: Any, **kwargs: Any) -> Any:
+        """Send a named task to the workers (tasks are named, so archive/ imports none of them)."""
+        from archive.celery_app import app
+
+        return app.send_task(task, args=args, kwargs=kwargs)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._catalog is not None:
+                self._catalog.dispose()
+            close = getattr(self._index, "close", None)
+            if callable(close):
+                with contextlib.suppress(Exception):
+                    close()
