@@ -10,22 +10,29 @@
   before anything else, on the web and on the command line.
 
 Every function takes the acting identity first and runs in the caller's unit of work, which
-writes the audit event with the identity's channel.
+writes the audit event with the identity's channel. Signing in and out happen before (after)
+anyone acts: `sign_in` and `sign_out_token` give the unit of work a channel-only identity, so
+the trail names the user and the channel (web, api, cli) of every login and logout.
+
+A refused password is the one thing committed on the way out: the failure count, the lock and
+their audit events must outlive the refusal, or guessing would cost nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import audit, tokens, users
 from archive.clock import utcnow
 from archive.codes import Role, Secrecy
-from archive.errors import ArchiveError, Forbidden, ValidationError
-from archive.identity import Identity, active_user, of_user
-from archive.models import User
-from archive.policy import Action, require
+from archive.errors import ArchiveError, Forbidden, NotFound, ValidationError
+from archive.identity import IDENTITY, Identity, active_user, of_user, system
+from archive.models import Category, User
+from archive.policy import Action, may, require
+from archive.tokens import ApiToken
 
 OFFICER_ROLES = frozenset({Role.SYSADMIN.value, Role.SECURITY_OFFICER.value, Role.AUDITOR.value})
 # The officers `archive init` creates: (user name, role, display name).
@@ -40,6 +47,10 @@ class PasswordChangeRequired(ArchiveError):
     """The password was right but is one-time: a new one must be chosen first."""
 
     exit_code = 4
+
+
+class PasswordUnchanged(ValidationError):
+    """The new password is the old one."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,16 +83,34 @@ def create_officers(session: Session, identity: Identity, admin_name: str = "adm
 def create(session: Session, identity: Identity, *, username: str, role: str, display_name: str = "",
            departments: list[str] | None = None, categories: list[str] | None = None,
            password: str | None = None) -> NewAccount:
-    """An ordinary account at clearance `internal`, with a one-time password (given or generated)."""
+    """An ordinary account at clearance `internal`, with a one-time password (given or generated).
+    The system administrator's job; the clearance is the security officer's (`set_clearance`)."""
     require(identity.viewer, Action.MANAGE_ACCOUNTS)
+    try:
+        role = Role.parse(role).value
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
     if role in OFFICER_ROLES:
         raise Forbidden("the three officers are created by archive init only; no officer creates another")
     password = password or users.generate_password()
     user = users.add_user(session, actor=identity.username, username=username, role=role,
                           clearance=Secrecy.INTERNAL.value, password=password, display_name=display_name,
-                          departments=departments, categories=categories)
+                          departments=_clean(departments), categories=_clean(categories, upper=True))
     user.must_change_password = True
     return NewAccount(user.username, user.role, password)
+
+
+def list_accounts(session: Session, identity: Identity) -> list[User]:
+    """Every account, for the system administrator and the security officer."""
+    if not (may(identity.viewer, Action.MANAGE_ACCOUNTS) or may(identity.viewer, Action.MANAGE_CLEARANCES)):
+        raise Forbidden("only the system administrator and the security officer list accounts")
+    return users.list_users(session)
+
+
+def editable(identity: Identity, user: User) -> bool:
+    """Whether `identity` may change `user` at all (its role's own rights aside): never itself,
+    never an officer."""
+    return user.username != identity.username and user.role not in OFFICER_ROLES
 
 
 def _ordinary(session: Session, identity: Identity, username: str) -> User:
@@ -93,7 +122,13 @@ def _ordinary(session: Session, identity: Identity, username: str) -> User:
     return user
 
 
+def _clean(values: list[str] | None, *, upper: bool = False) -> list[str]:
+    return sorted({(v.strip().upper() if upper else v.strip()) for v in values or [] if v.strip()})
+
+
 def set_active(session: Session, identity: Identity, username: str, active: bool) -> None:
+    """Enable or disable an ordinary account (the system administrator's job). A disabled
+    account acts nowhere at once: its web session, its tokens and its CLI login stop working."""
     require(identity.viewer, Action.MANAGE_ACCOUNTS)
     user = _ordinary(session, identity, username)
     user.active = active
@@ -101,7 +136,8 @@ def set_active(session: Session, identity: Identity, username: str, active: bool
 
 
 def reset_password(session: Session, identity: Identity, username: str) -> NewAccount:
-    """A new one-time password for an ordinary account (the system administrator's job)."""
+    """A new one-time password for an ordinary account (the system administrator's job). Until
+    it is changed the account acts nowhere: its web sessions end and its tokens are refused."""
     require(identity.viewer, Action.MANAGE_ACCOUNTS)
     user = _ordinary(session, identity, username)
     password = users.generate_password()
@@ -123,36 +159,59 @@ def set_clearance(session: Session, identity: Identity, username: str, *, cleara
     before = {"clearance": user.clearance, "departments": user.departments, "categories": user.categories}
     user.clearance = level.value
     if departments is not None:
-        user.departments = sorted({d.strip() for d in departments if d.strip()})
+        user.departments = _clean(departments)
     if categories is not None:
-        user.categories = sorted({c.strip().upper() for c in categories if c.strip()})
+        wanted = _clean(categories, upper=True)
+        known = set(session.execute(select(Category.code)).scalars())
+        unknown = [c for c in wanted if c not in known]
+        if unknown:
+            raise ValidationError(f"unknown category code(s): {', '.join(unknown)}")
+        user.categories = wanted
     audit.record(session, identity.username, "user.clearance", f"user:{username}",
                  {"before": before, "after": {"clearance": user.clearance, "departments": user.departments,
                                               "categories": user.categories}})
     return user
 
 
-def change_password(session: Session, username: str, old: str, new: str) -> User:
-    """Self-service: the account's own password, proven by the old one."""
-    user = users.authenticate(session, username, old)
+# -- one's own account ---------------------------------------------------------------------------
+
+def change_password(session: Session, identity: Identity, old: str, new: str) -> User:
+    """Self-service: the identity's own password, proven by the old one (a wrong one counts
+    towards the lock like a failed login)."""
+    user = _check_password(session, identity.username, old)
     _set_password(session, user, old, new)
     return user
 
 
+def _check_password(session: Session, username: str, password: str) -> User:
+    try:
+        return users.authenticate(session, username, password)
+    except Forbidden:
+        session.commit()  # the failure count, the lock and their audit events outlive the refusal
+        raise
+
+
 def _set_password(session: Session, user: User, old: str, new: str) -> None:
     if new == old:
-        raise ValidationError("the new password must differ from the old one")
+        raise PasswordUnchanged("the new password must differ from the old one")
     user.password_hash = users.hash_password(new)
     user.must_change_password = False
     user.password_changed_at = utcnow()
     audit.record(session, user.username, "user.password_change", f"user:{user.username}")
 
 
+def _door(session: Session, channel: str, origin: str) -> None:
+    """Nobody acts yet: the unit of work names only the channel the person comes through."""
+    session.info.setdefault(IDENTITY, system("sign-in", channel=channel, origin=origin))
+
+
 def sign_in(session: Session, username: str, password: str, *, channel: str, origin: str = "",
             new_password: str | None = None) -> Identity:
     """Check the password (lockout and audit in archive.users); a one-time password needs
-    `new_password`, else PasswordChangeRequired. Returns the identity acting from now on."""
-    user = users.authenticate(session, username, password)
+    `new_password`, else PasswordChangeRequired. Returns the identity acting from now on.
+    The login events carry `channel` and `origin`."""
+    _door(session, channel, origin)
+    user = _check_password(session, username, password)
     if user.must_change_password:
         if not new_password:
             raise PasswordChangeRequired(f"{username}: the password is one-time; choose a new one first")
@@ -160,10 +219,40 @@ def sign_in(session: Session, username: str, password: str, *, channel: str, ori
     return of_user(user, channel=channel, origin=origin)
 
 
-def issue_token(session: Session, identity: Identity, *, name: str, days: int | None = 90) -> str:
-    """An API token for the identity itself (the CLI's login, the token page)."""
+def sign_out(session: Session, identity: Identity) -> None:
+    """The end of a web session (the trail shows who left, and through which channel)."""
+    audit.record(session, identity.username, "logout", f"user:{identity.username}")
+
+
+def sign_out_token(session: Session, plain: str, *, channel: str, origin: str = "") -> None:
+    """The end of a command-line login: its saved token is revoked (unknown tokens are ignored)."""
+    _door(session, channel, origin)
+    tokens.revoke_plain(session, plain)
+
+
+# -- API tokens: one's own only ------------------------------------------------------------------
+
+def new_token(session: Session, identity: Identity, *, name: str = "",
+              days: int | None = 90) -> tuple[ApiToken, str]:
+    """An API token for the identity itself; the plain token is shown once. Not while the
+    password is one-time."""
     user = active_user(session, identity.username)
     if user.must_change_password:
         raise PasswordChangeRequired(f"{user.username}: change the one-time password first")
-    _row, plain = tokens.create(session, actor=identity.username, username=identity.username, name=name, days=days)
-    return plain
+    return tokens.create(session, actor=identity.username, username=identity.username, name=name, days=days)
+
+
+def issue_token(session: Session, identity: Identity, *, name: str, days: int | None = 90) -> str:
+    """An API token for the identity itself (the CLI's login): the plain token."""
+    return new_token(session, identity, name=name, days=days)[1]
+
+
+def list_tokens(session: Session, identity: Identity) -> list[ApiToken]:
+    return tokens.list_tokens(session, identity.username)
+
+
+def revoke_token(session: Session, identity: Identity, token_id: int) -> ApiToken:
+    """Revoke one of the identity's own tokens; another's token does not exist for it."""
+    if token_id not in {t.id for t in tokens.list_tokens(session, identity.username)}:
+        raise NotFound(f"token {token_id} does not exist")
+    return tokens.revoke(session, actor=identity.username, token_id=token_id)

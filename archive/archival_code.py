@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -94,14 +93,9 @@ def issue(session: Session, parts: CodeParts) -> tuple[str, int]:
     """
     parts.validate()
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        stmt = pg_insert(CodeCounter)
-    elif dialect == "sqlite":
-        stmt = sqlite_insert(CodeCounter)
-    else:  # pragma: no cover - only the two supported catalogs
-        stmt = insert(CodeCounter)
-    stmt = stmt.values(prefix=parts.prefix, last=1)
-    stmt = stmt.on_conflict_do_update(
+    # Both dialects spell the upsert the same way (ON CONFLICT ... DO UPDATE ... RETURNING).
+    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = upsert(CodeCounter).values(prefix=parts.prefix, last=1).on_conflict_do_update(
         index_elements=[CodeCounter.prefix], set_={"last": CodeCounter.last + 1}
     ).returning(CodeCounter.last)
     item = session.execute(stmt).scalar_one()

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from archive.clock import utcnow
 from archive.errors import Conflict, IntegrityError, NotFound
-from archive.identity import IDENTITY
+from archive.identity import IDENTITY, channel_details
 from archive.models import AuditEvent, AuditHead
 from archive.policy import Viewer
 from archive.visibility import REDACTED, can_see_target
@@ -62,9 +62,12 @@ def record(session: Session, actor: str, action: str, target: str = "", details:
         raise IntegrityError("the audit chain head is missing: the catalog was not migrated or was tampered with")
     seq = head.seq + 1
     time = timestamp()
+    # The channel the work came through (web, api, cli, task, system): the unit of work's identity,
+    # else the face's (archive.identity.through).
     identity = session.info.get(IDENTITY)
-    if identity is not None:  # the channel the unit of work acts through (web, api, cli, task, system)
-        details = {**identity.audit_details(), **(details or {})}
+    channel = identity.audit_details() if identity is not None else channel_details()
+    if channel:
+        details = {**channel, **(details or {})}
     clean = canonical(details)
     event = AuditEvent(
         seq=seq, time=time, actor=actor, action=action, target=str(target), details=clean, prev_hash=head.hash

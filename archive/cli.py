@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import getpass
 import json
 import os
@@ -17,17 +18,18 @@ import traceback
 from collections.abc import Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy.orm import Session
 
-from archive import accounts, seed, tokens, users
+from archive import accounts, seed, tokens
 from archive.codes import Role, Secrecy
 from archive.config import Settings, load_settings
 from archive.db import Catalog
 from archive.errors import ArchiveError, Forbidden, ValidationError
 from archive.i18n import role_label, secrecy_label, t
-from archive.identity import Identity, of_user, os_origin
+from archive.identity import Identity, leave, of_user, os_origin, through
 from archive.identity import system as system_identity
 from archive.runtime import Runtime
 
@@ -120,6 +122,7 @@ pass_ctx = click.make_pass_decorator(Context, ensure=True)
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     ctx.obj = ctx.with_resource(_context())
+    ctx.call_on_close(functools.partial(leave, through("cli", os_origin())))
 
 
 @contextlib.contextmanager
@@ -170,16 +173,15 @@ def login(ctx: Context, username: str, password_stdin: bool) -> None:
     password = lines[0] if lines else getpass.getpass(t("login.password"))
     new_password = lines[1] if len(lines) > 1 else None
     origin = os_origin()
-    door = ctx.system("login")  # nobody acts yet: the trail names the user and the channel cli
-    try:
-        with ctx.catalog.session(door) as session:
+    try:  # nobody acts yet: sign_in's trail names the user and the channel cli
+        with ctx.catalog.session() as session:
             who = accounts.sign_in(session, username, password, channel="cli", origin=origin,
                                    new_password=new_password)
     except accounts.PasswordChangeRequired:
         if password_stdin:
-            raise
+            raise accounts.PasswordChangeRequired(t("login.one_time_stdin", username=username)) from None
         new_password = _new_password()
-        with ctx.catalog.session(door) as session:
+        with ctx.catalog.session() as session:
             who = accounts.sign_in(session, username, password, channel="cli", origin=origin,
                                    new_password=new_password)
     with ctx.catalog.session(who) as session:
@@ -205,8 +207,8 @@ def logout(ctx: Context) -> None:
     path = token_file(ctx.settings)
     plain = path.read_text(encoding="utf-8").strip() if path.is_file() else ""
     if plain and ctx.catalog.is_initialised():
-        with ctx.catalog.session(ctx.system("logout")) as session:
-            tokens.revoke_plain(session, plain)
+        with ctx.catalog.session() as session:
+            accounts.sign_out_token(session, plain, channel="cli", origin=os_origin())
     path.unlink(missing_ok=True)
     click.echo(t("logout.ok"))
 
@@ -232,7 +234,7 @@ def passwd(ctx: Context, password_stdin: bool) -> None:
     else:
         old, new = getpass.getpass(t("login.password")), _new_password()
     with ctx.session(who) as session:
-        accounts.change_password(session, who.username, old, new)
+        accounts.change_password(session, who, old, new)
     click.echo(t("passwd.ok"))
 
 
@@ -312,17 +314,18 @@ def user_reset(ctx: Context, name: str) -> None:
     click.echo(t("user.password", password=made.password))
 
 
-@user.command("list", help="列出用户 / list users")
+@user.command("list", help="列出用户（系统管理员、安全保密员）/ list users (administrator, security officer)")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def user_list(ctx: Context, as_json: bool) -> None:
-    with ctx.session(ctx.system("user-list")) as session:
-        rows = [
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        rows: list[dict[str, Any]] = [
             {
                 "username": u.username, "display_name": u.display_name, "role": u.role, "clearance": u.clearance,
                 "departments": u.departments, "categories": u.categories, "active": u.active,
             }
-            for u in users.list_users(session)
+            for u in accounts.list_accounts(session, who)
         ]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))

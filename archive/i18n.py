@@ -23,6 +23,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "login.new_password": ("一次性密码须修改。新密码：", "The password is one-time. New password: "),
     "login.repeat": ("再次输入新密码：", "Repeat the new password: "),
     "login.mismatch": ("两次输入的新密码不一致", "the new passwords differ"),
+    "login.one_time_stdin": ("{username} 的密码是一次性的：请在标准输入第二行给出新密码",
+                             "{username}'s password is one-time: give the new password on the second line of standard input"),
     "login.ok": ("已登录：{username}（{role}）", "logged in as {username} ({role})"),
     "logout.ok": ("已退出登录", "logged out"),
     "passwd.stdin": ("标准输入须有两行：旧密码、新密码", "standard input needs two lines: old password, new password"),

@@ -7,6 +7,7 @@ periodic tasks act as `system`, and say so in the trail.
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
 import getpass
 import socket
@@ -63,6 +64,31 @@ def of_user(user: User, *, channel: str, origin: str = "") -> Identity:
 def system(name: str = "system", *, channel: str = "system", origin: str = "") -> Identity:
     """An operator command or a periodic task: acts on the system, never as a person."""
     return Identity(Viewer.process(name), channel, origin)
+
+
+# The channel this thread of work came through, set once by each face (the CLI's group, the web's
+# before_request, the worker's task_prerun): audit events written without an identity in their
+# unit of work (sign-in, library code) still name their channel.
+_channel: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar("archive_channel", default=None)
+
+
+def through(channel: str, origin: str = "") -> contextvars.Token:
+    """Mark the current context as acting through `channel`; returns the token to reset it."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    return _channel.set((channel, origin))
+
+
+def leave(token: contextvars.Token) -> None:
+    _channel.reset(token)
+
+
+def channel_details() -> dict[str, Any]:
+    current = _channel.get()
+    if current is None:
+        return {}
+    channel, origin = current
+    return {"channel": channel, **({"origin": origin} if origin else {})}
 
 
 def os_origin() -> str:

@@ -26,20 +26,31 @@ class LifecycleSetting(Base):
 
 
 class ScheduleChange(Base):
-    """One version step of the retention schedule: which rule changed, why, who approved."""
+    """One version step of the retention schedule: which rule changed, why, who approved.
+
+    A change is proposed by one person and approved (or rejected) by another in their own
+    session: until then it is `proposed`, has version 0 and no new rule; a new entry's
+    category, kind and keywords wait in the proposal (migration 0007)."""
 
     __tablename__ = "schedule_changes"
     id: Mapped[int] = mapped_column(primary_key=True)
-    version: Mapped[int] = mapped_column(Integer)  # schedule version after this change
+    version: Mapped[int] = mapped_column(Integer)  # schedule version after this change (0 while proposed)
     old_rule_id: Mapped[int | None] = mapped_column(ForeignKey("retention_rules.id"))
     new_rule_id: Mapped[int | None] = mapped_column(ForeignKey("retention_rules.id"))
     old_retention: Mapped[str] = mapped_column(String(5), default="")
     new_retention: Mapped[str] = mapped_column(String(5), default="")
     reason: Mapped[str] = mapped_column(Text)
-    changed_by: Mapped[str] = mapped_column(String(50))
-    approved_by: Mapped[str] = mapped_column(String(50))
+    changed_by: Mapped[str] = mapped_column(String(50))  # who proposed it
+    approved_by: Mapped[str] = mapped_column(String(50))  # who approved or rejected it ("" while proposed)
     recomputed: Mapped[int] = mapped_column(Integer, default=0)
-    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)  # proposed at
+    status: Mapped[str] = mapped_column(String(10), default="approved", server_default="approved")  # proposed | approved | rejected
+    scheme: Mapped[str] = mapped_column(String(20), default="", server_default="")  # a new entry's scheme
+    category_code: Mapped[str] = mapped_column(String(2), default="", server_default="")  # a new entry's category
+    kind: Mapped[str] = mapped_column(String(100), default="", server_default="")  # a new entry's kind
+    keywords: Mapped[list | None] = mapped_column(JSON)  # a new entry's keywords; None: keep the old rule's
+    decided_at: Mapped[dt.datetime | None] = mapped_column()
+    decision_note: Mapped[str] = mapped_column(Text, default="", server_default="")  # why it was rejected
 
 
 class RetentionChange(Base):

@@ -78,7 +78,8 @@ def revoke_plain(session: Session, plain: str) -> None:
 
 
 def authenticate(session: Session, plain: str) -> User:
-    """The active user behind a token; Forbidden for unknown, revoked or expired tokens."""
+    """The active user behind a token; Forbidden for unknown, revoked or expired tokens, and while
+    the account's password is one-time (after a reset)."""
     if not plain or not plain.startswith(PREFIX) or len(plain) > 200:
         raise Forbidden("invalid API token")
     row = session.execute(select(ApiToken).where(ApiToken.digest == _digest(plain))).scalar_one_or_none()
@@ -88,6 +89,8 @@ def authenticate(session: Session, plain: str) -> User:
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         raise Forbidden("invalid API token")
+    if user.must_change_password:  # reset to a one-time password: nothing acts until it is changed
+        raise Forbidden("the account's password is one-time: log in and change it first")
     row.last_used_at = now
     return user
 

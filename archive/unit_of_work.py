@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import Table, event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive.clock import today, utcnow
@@ -32,6 +32,7 @@ from archive.models import IndexOutbox, Page, Record
 from archive.retention_dates import add_months, retention_dates, transfer_years_for
 
 log = logging.getLogger(__name__)
+OUTBOX = cast(Table, IndexOutbox.__table__)
 
 # The record fields the search index holds (search.documents.build_document reads these).
 INDEXED_FIELDS = frozenset({
@@ -63,7 +64,7 @@ def install(factory: sessionmaker, after_commit: Callable[[], Any]) -> None:
         queued: dict[int, str] = session.info.setdefault(PENDING, {})
         rows = [row for row in _outbox_rows(session) if queued.get(row["record_id"]) != row["op"]]
         if rows:
-            session.connection().execute(insert(IndexOutbox.__table__), rows)
+            session.connection().execute(insert(OUTBOX), rows)
             queued.update((row["record_id"], row["op"]) for row in rows)
 
     @event.listens_for(factory, "after_commit")

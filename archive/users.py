@@ -25,9 +25,29 @@ LOCKOUT_FOR = dt.timedelta(minutes=15)
 _hasher = PasswordHasher()
 
 
+class WrongPassword(Forbidden):
+    """Unknown user, disabled account or wrong password: the same answer for all three."""
+
+
+class AccountLocked(Forbidden):
+    """Too many failed logins in a row: no password is checked until the lock expires."""
+
+
+class WeakPassword(ValidationError):
+    """A new password shorter than MIN_PASSWORD."""
+
+
+class BadUsername(ValidationError):
+    """A user name outside USERNAME_RE."""
+
+
+class UserExists(Conflict):
+    """The user name is taken."""
+
+
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise ValidationError(f"password must have at least {MIN_PASSWORD} characters")
+        raise WeakPassword(f"password must have at least {MIN_PASSWORD} characters")
     return _hasher.hash(password)
 
 
@@ -48,14 +68,14 @@ def add_user(
     display_name: str = "",
 ) -> User:
     if not USERNAME_RE.match(username):
-        raise ValidationError(f"user name {username!r} must be 1-50 letters, digits, Chinese characters, _ . or -")
+        raise BadUsername(f"user name {username!r} must be 1-50 letters, digits, Chinese characters, _ . or -")
     try:
         role_code = Role.parse(role)
         clearance_code = Secrecy.parse(clearance)
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
     if session.execute(select(User).where(User.username == username)).scalar_one_or_none():
-        raise Conflict(f"user {username!r} already exists")
+        raise UserExists(f"user {username!r} already exists")
     cats = sorted(set(categories or []))
     if cats:
         known = set(session.execute(select(Category.code)).scalars())
@@ -97,21 +117,21 @@ def authenticate(session: Session, username: str, password: str) -> User:
     now = utcnow()
     if user is None or not user.active:
         audit.record(session, username, "login.failed", f"user:{username}", {"reason": "unknown or inactive"})
-        raise Forbidden("wrong user name or password")
+        raise WrongPassword("wrong user name or password")
     locked_until = _aware(user.locked_until)
     if locked_until and locked_until > now:
         audit.record(session, username, "login.refused", f"user:{username}", {"reason": "locked"})
-        raise Forbidden(f"account locked until {locked_until:%Y-%m-%d %H:%M} UTC after repeated failed logins")
+        raise AccountLocked(f"account locked until {locked_until:%Y-%m-%d %H:%M} UTC after repeated failed logins")
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         user.failed_logins += 1
-        details = {"failed_logins": user.failed_logins}
+        details: dict[str, object] = {"failed_logins": user.failed_logins}
         if user.failed_logins >= LOCKOUT_AFTER:
             user.locked_until = now + LOCKOUT_FOR
             details["locked_until"] = user.locked_until.isoformat()
         audit.record(session, username, "login.failed", f"user:{username}", details)
-        raise Forbidden("wrong user name or password") from None
+        raise WrongPassword("wrong user name or password") from None
     user.failed_logins, user.locked_until = 0, None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)

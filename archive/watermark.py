@@ -55,7 +55,7 @@ def _tile(text: str, size: int) -> Image.Image:
     """The text once, rotated, on a transparent background (cached: one per viewer and minute)."""
     fnt = font(size)
     left, top, right, bottom = ImageDraw.Draw(Image.new("RGBA", (1, 1))).textbbox((0, 0), text, font=fnt)
-    tile = Image.new("RGBA", (right - left + size * 2, bottom - top + size * 2), (0, 0, 0, 0))
+    tile = Image.new("RGBA", (int(right - left) + size * 2, int(bottom - top) + size * 2), (0, 0, 0, 0))
     ImageDraw.Draw(tile).text((size - left, size - top), text, font=fnt, fill=(200, 30, 30, OPACITY))
     return tile.rotate(ANGLE, resample=Image.Resampling.BICUBIC, expand=True)
 

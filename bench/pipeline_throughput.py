@@ -19,6 +19,7 @@ from pathlib import Path
 
 from archive import seed
 from archive.db import Catalog
+from archive.identity import system
 from ingest.ocr import get_engine
 from ingest.pipeline import IngestService, Options
 from ingest.samples.generate import render_page
@@ -58,7 +59,7 @@ def main() -> int:
     catalog.migrate()
     with catalog.session() as s:
         seed.seed_defaults(s, "bench")
-    service = IngestService(catalog, LocalObjectStore(work / "objects"), actor="bench",
+    service = IngestService(catalog, LocalObjectStore(work / "objects"), system("bench"),
                             options=Options(engine=args.engine, workers=1))
     # Interleave the two per page, so a change in the machine's load hits both alike.
     raw = full = 0.0

@@ -38,33 +38,36 @@ WORDS = ["养老保险", "失业保险", "工伤", "劳动仲裁", "社保卡", 
 PASSWORD = "bench-password-123"
 
 
-def build(home: Path, records: int) -> None:
+def build(home: Path, records: int) -> str:
+    """N filed records in a fresh ARCHIVE_HOME, indexed by the unit of work's nudge after commit
+    (the index the web server opens from the same settings). Returns the index's URL scheme."""
     from archive import seed, users
-    from archive.db import Catalog
-    from archive.models import Fonds, IndexOutbox, Page, Record
-    from search.indexer import drain
-    from search.open import open_index
+    from archive.config import load_settings
+    from archive.identity import system
+    from archive.models import Fonds, Page, Record
+    from archive.runtime import Runtime
 
-    catalog = Catalog(f"sqlite:///{home / 'catalog.db'}")
-    catalog.migrate()
-    with catalog.session() as s:
-        seed.seed_defaults(s, "bench")
-        users.add_user(s, actor="bench", username="reader", role="staff", clearance="internal", password=PASSWORD)
-        fonds = s.query(Fonds).filter_by(code="J001").one()
-        rng = random.Random(7)
-        for n in range(records):
-            a, b = rng.sample(WORDS, 2)
-            record = Record(fonds_id=fonds.id, category_code=rng.choice(["WS", "SB", "AJ"]), year=2000 + n % 24,
-                            retention="D30", status="filed", secrecy=rng.choice(["public", "internal", "secret"]),
-                            title=f"关于{a}和{b}的通知（{n}）", doc_date=dt.date(2000 + n % 24, 1 + n % 12, 1),
-                            pages=2, archival_code=f"J001-WS·{2000 + n % 24}-D30-{n + 1:05d}")
-            s.add(record)
-            s.flush()
-            for p in (1, 2):
-                s.add(Page(record_id=record.id, page_no=p, ocr_text=f"{a} 第{p}页 " + "正文内容 " * 40 + b))
-            s.add(IndexOutbox(record_id=record.id))
-    drain(catalog, open_index(f"embedded://{home / 'index'}"))
-    catalog.dispose()
+    runtime = Runtime(load_settings({"ARCHIVE_HOME": str(home)}), nudge="inline")
+    try:
+        runtime.catalog.migrate()
+        with runtime.unit_of_work(system("bench")) as s:
+            seed.seed_defaults(s, "bench")
+            users.add_user(s, actor="bench", username="reader", role="staff", clearance="internal", password=PASSWORD)
+            fonds = s.query(Fonds).filter_by(code="J001").one()
+            rng = random.Random(7)
+            for n in range(records):
+                a, b = rng.sample(WORDS, 2)
+                record = Record(fonds_id=fonds.id, category_code=rng.choice(["WS", "SB", "AJ"]), year=2000 + n % 24,
+                                retention="D30", status="filed", secrecy=rng.choice(["public", "internal", "secret"]),
+                                title=f"关于{a}和{b}的通知（{n}）", doc_date=dt.date(2000 + n % 24, 1 + n % 12, 1),
+                                pages=2, archival_code=f"J001-WS·{2000 + n % 24}-D30-{n + 1:05d}")
+                s.add(record)
+                s.flush()
+                for p in (1, 2):
+                    s.add(Page(record_id=record.id, page_no=p, ocr_text=f"{a} 第{p}页 " + "正文内容 " * 40 + b))
+        return runtime.settings.search_url.split(":", 1)[0]
+    finally:
+        runtime.close()
 
 
 def free_port() -> int:
@@ -183,7 +186,7 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="web-load-"))
     try:
         t0 = time.perf_counter()
-        build(home, args.records)
+        index = build(home, args.records)
         print(f"built {args.records} records in {time.perf_counter() - t0:.1f}s", flush=True)
         port = free_port()
         proc = start_gunicorn(home, port, args.workers)
@@ -201,7 +204,7 @@ def main() -> None:
             "machine": {"cpus": os.cpu_count()},
             "setup": {"users": args.users, "seconds": args.seconds, "records": args.records,
                       "gunicorn_workers": args.workers, "threads_per_worker": 8,
-                      "catalog": "sqlite (WAL)", "index": "embedded"},
+                      "catalog": "sqlite (WAL)", "index": index},
             "scenarios": scenarios,
             "goal": "p95 <= 200 ms",
         }

@@ -1,4 +1,10 @@
-"""`archive ingest`, `archive show`, `archive watch`: the pipeline from the command line."""
+"""`archive ingest`, `archive watch`, `archive show`, `archive review`, `archive classifier`: the
+pipeline from the command line.
+
+Each acts as the person logged in (`archive login` or ARCHIVE_TOKEN): ingest and watch need the
+right to file records (an archivist), show and review go through the same services as the web
+pages (archive.records, ingest.corrections); `archive classifier train` too (ingest.retraining).
+"""
 
 from __future__ import annotations
 
@@ -8,19 +14,17 @@ import time
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
-from archive import audit
-from archive.cli import Context, cli_actor, pass_ctx
+from archive import records
+from archive.cli import Context, pass_ctx
 from archive.codes import DEFAULT_CATEGORIES
-from archive.errors import ArchiveError, NotFound
-from archive.models import Record, StoredObject
-from archive.policy import Action, Viewer, allowed_actions, can_see
-from archive.users import get_user
+from archive.errors import ArchiveError
+from archive.i18n import lang, secrecy_label
+from archive.identity import Identity
+from ingest.corrections import correct
 from ingest.manifest import read_manifest
 from ingest.pipeline import IngestService, Options, failed_result, record_result
 from ingest.sources import sniff_format
-from storage import open_store
 
 SCAN_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf", ".jp2"}
 MANIFEST_SUFFIXES = {".csv", ".xlsx"}
@@ -44,11 +48,18 @@ def collect(paths: tuple[str, ...]) -> list[tuple[list[Path], dict]]:
     return groups
 
 
-def _service(ctx: Context, fonds: str | None, category: str | None, engine: str, department: str) -> IngestService:
-    options = Options(fonds=fonds or "J001", category=category, engine=engine, department=department,
-                      operator=cli_actor())
-    return IngestService(ctx.catalog, open_store(ctx.settings.storage_url), actor=cli_actor(), options=options,
+def _service(ctx: Context, identity: Identity, fonds: str | None, category: str | None, engine: str,
+             department: str) -> IngestService:
+    options = Options(fonds=fonds or "J001", category=category, engine=engine, department=department)
+    return IngestService(ctx.catalog, ctx.runtime.store, identity, options=options,
                          anchor_every=ctx.settings.audit_anchor_every)
+
+
+def _category(code: str | None) -> str:
+    names = {c: (zh, en) for c, zh, en in DEFAULT_CATEGORIES}
+    if code not in names:
+        return code or ""
+    return names[code][1 if lang() == "en" else 0]
 
 
 @click.command("ingest", help="导入扫描件：OCR、分类、归档 / ingest scans into filed records")
@@ -61,10 +72,10 @@ def _service(ctx: Context, fonds: str | None, category: str | None, engine: str,
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per record on standard output")
 @pass_ctx
 def ingest_command(ctx: Context, paths, fonds, category, engine, department, as_json) -> None:
-    with ctx.session():
-        pass  # fail early, with one line, when the catalog is not initialised
+    # Fails early, with one line, when nobody is logged in, the catalog is not initialised or
+    # the person may not file records.
+    service = _service(ctx, ctx.identity(), fonds, category, engine, department)
     groups = collect(paths)
-    service = _service(ctx, fonds, category, engine, department)
     failures = 0
     label = "导入 / ingesting"
     with click.progressbar(length=len(groups), label=label, file=sys.stderr, show_eta=True, show_pos=True,
@@ -101,54 +112,38 @@ def _emit(result: dict, as_json: bool) -> None:
     else:
         extra = f" ← {result['duplicate_of']}" if status == "duplicate" else ""
         reasons = f" [{', '.join(result['review_reasons'])}]" if result.get("review_reasons") else ""
-        click.echo(f"✓ {result['archival_code'] or result['id']} {status}{extra} {result['category']} "
-                   f"{result['secrecy']} {result['title'] or ''}{reasons}")
+        click.echo(f"✓ {result['archival_code'] or result['id'] or ''} {status}{extra} {_category(result['category'])} "
+                   f"{secrecy_label(result['secrecy']) if result['secrecy'] else ''} {result['title'] or ''}{reasons}")
 
 
-@click.command("show", help="显示一件档案 / show one record")
+@click.command("show", help="显示一件档案（按本人权限）/ show one record, as you may see it")
 @click.argument("ref")
-@click.option("--user", "username", help="show as this user (the access policy applies)")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
-def show_command(ctx: Context, ref: str, username: str | None, as_json: bool) -> None:
-    with ctx.session() as session:
-        viewer = Viewer.of(get_user(session, username)) if username else Viewer.process("cli")
-        query = select(Record).where(Record.archival_code == ref)
-        if ref.isdigit():
-            query = select(Record).where(Record.id == int(ref))
-        record = session.execute(query).scalar_one_or_none()
-        if record is None or not can_see(viewer, record):
-            raise NotFound(f"no record {ref}")  # above clearance a record does not exist
-        actions = allowed_actions(viewer, record)
+def show_command(ctx: Context, ref: str, as_json: bool) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        seen = records.view(session, who, records.find(session, who, ref).id)
+        record = seen.record
         out = record_result(record)
         out.update(
             fonds=record.fonds.code, department=record.department, addressees=record.addressees,
             secrecy_marking=record.secrecy_marking, declassify_on=_iso(record.declassify_on),
             retention_due=_iso(record.retention_due), person_id_valid=record.person_id_valid,
         )
-        if Action.VIEW_CONTENT in actions:
-            out["text"] = "\n\f".join(p.ocr_text for p in record.page_list)
-            out["page_list"] = [
-                {"page_no": p.page_no, "dpi": p.dpi, "color_mode": p.color_mode, "ocr_confidence": p.ocr_confidence,
-                 "blank": p.blank, "rotation": p.rotation, "skew_angle": p.skew_angle, "flags": p.flags}
-                for p in record.page_list
-            ]
-            out["objects"] = [
-                {"sha256": o.sha256, "role": o.role, "media_type": o.media_type, "size": o.size,
-                 "page_no": o.page_no, "filename": o.filename}
-                for o in session.execute(select(StoredObject).where(StoredObject.record_id == record.id)
-                                         .order_by(StoredObject.id)).scalars()
-            ]
-        audit.record(session, username or cli_actor(), "record.view", f"record:{record.id}",
-                     {"content": Action.VIEW_CONTENT in actions, "secrecy": record.secrecy})
+        if seen.content:
+            out["text"] = "\n\f".join(p["text"] or "" for p in seen.pages)
+            out["page_list"] = [{k: v for k, v in p.items() if k not in ("text", "width", "height")}
+                                for p in seen.pages]
+            out["objects"] = seen.objects
     if as_json:
         click.echo(json.dumps(out, ensure_ascii=False, indent=2))
-    else:
-        for key, value in out.items():
-            if key not in ("text", "objects", "page_list"):
-                click.echo(f"{key}: {value}")
-        if "text" in out:
-            click.echo("\n" + out["text"])
+        return
+    for key, value in out.items():
+        if key not in ("text", "objects", "page_list"):
+            click.echo(f"{key}: {secrecy_label(value) if key == 'secrecy' else value}")
+    if "text" in out:
+        click.echo("\n" + out["text"])
 
 
 @click.command("watch", help="监视文件夹，导入扫描仪放入的文件 / ingest what a scanner drops into a folder")
@@ -161,11 +156,11 @@ def show_command(ctx: Context, ref: str, username: str | None, as_json: bool) ->
 def watch_command(ctx: Context, folder: str, interval: float, once: bool, engine: str, as_json: bool) -> None:
     """A file is taken once its size has stayed the same for one interval (the scanner finished);
     it then moves to done/ or failed/ beside it, so nothing is read twice or lost."""
+    service = _service(ctx, ctx.identity(), None, None, engine, "")
     root = Path(folder)
     done, failed = root / "done", root / "failed"
     done.mkdir(exist_ok=True)
     failed.mkdir(exist_ok=True)
-    service = _service(ctx, None, None, engine, "")
     sizes: dict[Path, int] = {}
     while True:
         for f in sorted(p for p in root.iterdir() if p.is_file() and not p.name.startswith(".")):
@@ -191,28 +186,21 @@ def _iso(value) -> str | None:
 
 @click.command("review", help="更正并确认一件档案（离开待审队列）/ correct and confirm a record")
 @click.argument("ref")
-@click.option("--user", "username", required=True, help="the archivist making the correction")
 @click.option("--set", "pairs", multiple=True, metavar="FIELD=VALUE",
               help="e.g. category_code=RS personnel_class=3 title=... (repeatable)")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
-def review_command(ctx: Context, ref: str, username: str, pairs: tuple[str, ...], as_json: bool) -> None:
-    from ingest.corrections import correct
-
+def review_command(ctx: Context, ref: str, pairs: tuple[str, ...], as_json: bool) -> None:
     changes = {}
     for pair in pairs:
         if "=" not in pair:
             raise ArchiveError(f"--set {pair!r}: write FIELD=VALUE")
         key, value = pair.split("=", 1)
         changes[key.strip()] = value.strip()
-    with ctx.session() as session:
-        viewer = Viewer.of(get_user(session, username))
-        query = select(Record).where(Record.id == int(ref)) if ref.isdigit() else select(Record).where(
-            Record.archival_code == ref)
-        record = session.execute(query).scalar_one_or_none()
-        if record is None or not can_see(viewer, record):
-            raise NotFound(f"no record {ref}")
-        result = record_result(correct(session, viewer, record, changes))
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        record = correct(session, who, records.find(session, who, ref).id, changes)
+        result = record_result(record)
     _emit(result, as_json)
 
 
@@ -221,26 +209,19 @@ def classifier_group() -> None:
     pass
 
 
-@classifier_group.command("train", help="用合成样本和档案员的更正重新训练，报告留出集准确率 / retrain and report accuracy")
+@classifier_group.command("train", help="用合成样本和档案员的更正重新训练，报告留出集准确率（档案员）/ retrain and report accuracy (archivist)")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def classifier_train(ctx: Context, as_json: bool) -> None:
-    from ingest.classify import active_model_path, forget_loaded_models, save, train_and_report
-    from ingest.corrections import labelled_examples
+    from ingest import retraining
 
-    with ctx.session() as session:
-        corrections = labelled_examples(session)
-    model, report = train_and_report(corrections)
-    path = active_model_path(ctx.settings.home / "models")
-    save(model, path)
-    forget_loaded_models()
-    with ctx.session() as session:
-        audit.record(session, cli_actor(), "classifier.trained", str(path),
-                     {"accuracy": report["accuracy"], "corrections": report["corrections"]})
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        report = retraining.retrain(session, who, ctx.settings)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, default=str))
         return
     click.echo(f"训练样本 {report['train_examples']}，留出 {report['test_examples']}，其中更正 {report['corrections']} 条")
     for target, accuracy in report["accuracy"].items():
         click.echo(f"  {target}: 留出集准确率 / held-out accuracy {accuracy:.3f}")
-    click.echo(f"模型已保存 / saved: {path}")
+    click.echo(f"模型已保存 / saved: {report['model_path']}")

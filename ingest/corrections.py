@@ -10,16 +10,30 @@ from archive import audit
 from archive.codes import BUSINESS_STEPS, PERSONNEL_CLASSES, RecordStatus, Retention, Secrecy
 from archive.errors import Conflict, Forbidden, ValidationError
 from archive.holds import assert_not_held
+from archive.identity import Identity
 from archive.models import Category, Record
-from archive.policy import Action, Viewer, allowed_actions, may_lower_secrecy, rank
+from archive.policy import Action, allowed_actions, may_lower_secrecy, rank, require
+from archive.visibility import record_for, visible
 
 EDITABLE = ("category_code", "personnel_class", "business_step", "doc_type", "title", "doc_no", "issuer",
             "retention", "secrecy", "person_name", "person_id_number")
+# The fields of the record page's correction form (and of the API's corrections).
+FORM_FIELDS = ("title", "category_code", "doc_no", "issuer", "doc_type", "retention", "secrecy")
+REVIEW_QUEUE_LIMIT = 200
 
 
-def correct(session: Session, viewer: Viewer, record: Record, changes: dict) -> Record:
-    """Apply a person's corrections (audited with before and after) and confirm the record."""
-    if Action.EDIT not in allowed_actions(viewer, record):
+def correct(session: Session, identity: Identity, record_id: int, changes: dict) -> Record:
+    """Apply a person's corrections (audited with before and after) and confirm the record.
+
+    A field set to the value it has is no change. Catalogue fields are the archivist's (EDIT);
+    the secrecy level may also be changed by the security officer (CHANGE_SECRECY), and only
+    the security officer lowers it. The unit of work re-indexes the record and recomputes its
+    dates (retention due, declassification) from what changed.
+    """
+    viewer = identity.viewer
+    record = record_for(session, viewer, record_id)  # above clearance or scope: does not exist
+    actions = allowed_actions(viewer, record)
+    if not actions & {Action.EDIT, Action.CHANGE_SECRECY}:
         raise Forbidden(f"{viewer.username} may not edit record {record.id}")
     if record.status not in (RecordStatus.FILED.value, RecordStatus.NEEDS_REVIEW.value):
         raise Conflict(f"record {record.id} is {record.status}: only filed records can be corrected")
@@ -27,7 +41,11 @@ def correct(session: Session, viewer: Viewer, record: Record, changes: dict) -> 
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError(f"cannot correct {', '.join(sorted(unknown))}")
+    changes = {k: str(v).strip() for k, v in changes.items() if str(v).strip() != (getattr(record, k) or "")}
     _validate(session, changes)
+    changes = {k: v for k, v in changes.items() if v != (getattr(record, k) or "")}
+    if set(changes) - {"secrecy"} and Action.EDIT not in actions:
+        raise Forbidden(f"{viewer.username} may change this record's secrecy level, not its catalogue fields")
     if "secrecy" in changes and rank(changes["secrecy"]) < rank(record.secrecy) and not may_lower_secrecy(viewer):
         raise Forbidden("lowering a secrecy level needs the security officer")
     before = {k: getattr(record, k) for k in changes}
@@ -39,6 +57,17 @@ def correct(session: Session, viewer: Viewer, record: Record, changes: dict) -> 
     audit.record(session, viewer.username, "record.corrected", f"record:{record.id}",
                  {"before": before, "after": changes})
     return record
+
+
+def review_queue(session: Session, identity: Identity, limit: int = REVIEW_QUEUE_LIMIT) -> list[dict]:
+    """Records the pipeline could not file with confidence, that this person may see."""
+    require(identity.viewer, Action.FILE)
+    rows = session.execute(
+        select(Record).where(visible(identity.viewer), Record.status == RecordStatus.NEEDS_REVIEW.value)
+        .order_by(Record.id).limit(limit)
+    ).scalars()
+    return [{"id": r.id, "title": r.title, "category": r.category_code, "secrecy": r.secrecy,
+             "review_reasons": list(r.review_reasons or [])} for r in rows]
 
 
 def _validate(session: Session, changes: dict) -> None:

@@ -1,8 +1,11 @@
 """The ingest pipeline: receive → preprocess → OCR → extract and classify → derivatives → file.
 
-The same code runs in-process (CLI) and in a Celery worker. Every step before filing only adds
+The same code runs in-process (CLI, web uploads) and in a Celery worker, always for an identity
+allowed to file (an archivist; `system` in the workers). Every step before filing only adds
 content-addressed objects, so re-running after a crash at any point yields one record and no
-orphans; filing itself is one catalog transaction.
+orphans; filing itself is one catalog transaction, whose unit of work queues the record for
+indexing and derives its retention dates. The retention proposed is the catalog's schedule's
+(archive.retention_rules), the one administrators edit.
 """
 
 from __future__ import annotations
@@ -24,8 +27,12 @@ from archive.clock import today
 from archive.codes import ObjectRole, RecordStatus, Retention, Secrecy
 from archive.db import Catalog
 from archive.errors import ArchiveError, ValidationError
+from archive.identity import Identity
 from archive.models import Record, StoredObject
+from archive.policy import Action, can_see, require
+from archive.retention_rules import active_rules
 from ingest import stages
+from ingest.classify.retention_schedule import CatalogSchedule
 from ingest.filing import Derived, PageResult, ensure_code, file_record, higher_secrecy, set_status
 from ingest.receive import digest_file, receive
 
@@ -38,7 +45,6 @@ class Options:
     category: str | None = None
     engine: str = stages.DEFAULT_ENGINE
     department: str = ""
-    operator: str = ""
     review_threshold: float = 0.6
     workers: int = max(1, os.cpu_count() or 1)
 
@@ -47,11 +53,18 @@ Progress = Callable[[str, int], None]  # (event, amount): "page" per page done
 
 
 class IngestService:
-    def __init__(self, catalog: Catalog, store, *, actor: str, options: Options | None = None,
+    """Ingest for `identity`, who must be allowed to file records (Action.FILE)."""
+
+    def __init__(self, catalog: Catalog, store, identity: Identity, *, options: Options | None = None,
                  anchor_every: int = 100):
-        self.catalog, self.store, self.actor = catalog, store, actor
+        require(identity.viewer, Action.FILE)
+        self.catalog, self.store, self.identity = catalog, store, identity
         self.options = options or Options()
         self.anchor_every = anchor_every
+
+    @property
+    def actor(self) -> str:
+        return self.identity.username
 
     # -- public -------------------------------------------------------------------------------
 
@@ -63,7 +76,7 @@ class IngestService:
         try:
             originals = [digest_file(Path(f)) for f in files]
             received = receive(
-                self.catalog, self.store, originals, actor=self.actor,
+                self.catalog, self.store, self.identity, originals,
                 fonds=metadata.pop("fonds", None) or self.options.fonds,
                 category=metadata.get("category") or self.options.category,
                 metadata={"department": self.options.department, **metadata},
@@ -72,13 +85,14 @@ class IngestService:
             return failed_result(files, str(exc))
         if received.duplicate_of is not None:
             result = self.describe(received.duplicate_of.id)
-            result.update(status="duplicate", duplicate_of=received.duplicate_of.archival_code or received.duplicate_of.id)
+            result.update(status="duplicate",
+                          duplicate_of=result["archival_code"] or result["id"] or "a record above your clearance")
             return result
         return self.process(received.record_id, progress)
 
     def process(self, record_id: int, progress: Progress | None = None) -> dict:
         """Run every step after receiving for a record already in the catalog (resumable)."""
-        with self.catalog.session() as session:
+        with self.catalog.session(self.identity) as session:
             record = session.get(Record, record_id)
             if record is None:
                 raise ValidationError(f"record {record_id} does not exist")
@@ -90,12 +104,13 @@ class IngestService:
                                            StoredObject.role == ObjectRole.ORIGINAL.value).order_by(StoredObject.id)
             ).scalars())
             metadata = dict(record.extra.get("metadata", {}))
+            schedule = CatalogSchedule.of(active_rules(session))
         try:
             pages, ocr_pages, derived, flags = self._pages(originals, progress)
-            fields, reasons = self._understand(pages, ocr_pages, flags, metadata)
+            fields, reasons = self._understand(pages, ocr_pages, flags, metadata, schedule)
             code = self._assign_code(record_id, fields)
             derived += self._derivatives(pages, ocr_pages, fields, code)
-            with self.catalog.session() as session:
+            with self.catalog.session(self.identity) as session:
                 record = session.get(Record, record_id)
                 file_record(session, record, fields=fields, pages=pages, derived=derived,
                             review_reasons=reasons, actor=self.actor)
@@ -103,21 +118,28 @@ class IngestService:
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if not isinstance(exc, ArchiveError):
                 message = f"{type(exc).__name__}: {message}"
-            with self.catalog.session() as session:
+            with self.catalog.session(self.identity) as session:
                 record = session.get(Record, record_id)
                 record.error = message
                 set_status(session, record, RecordStatus.FAILED, self.actor, error=message)
             return self.describe(record_id)
         try:
-            with self.catalog.session() as session:
+            with self.catalog.session(self.identity) as session:
                 audit.maybe_anchor(session, self.store, self.anchor_every)
         except ArchiveError:
             pass  # the record is filed; the periodic anchoring task writes the head later
         return self.describe(record_id)
 
     def describe(self, record_id: int) -> dict:
-        with self.catalog.session() as session:
-            return record_result(session.get(Record, record_id))
+        """The record's result row; of a record above the identity's clearance or scope (a
+        duplicate of what they ingested), only that it is a known record."""
+        with self.catalog.session(self.identity) as session:
+            record = session.get(Record, record_id)
+            if can_see(self.identity.viewer, record):
+                return record_result(record)
+            out = dict.fromkeys(JSON_FIELDS)
+            out.update(status=record.status, review_reasons=[])
+            return out
 
     # -- steps --------------------------------------------------------------------------------
 
@@ -172,12 +194,13 @@ class IngestService:
                 progress("page", 1)
 
     def _understand(self, pages: list[PageResult], ocr_pages: list, flags: set[str],
-                    metadata: dict) -> tuple[dict, list[str]]:
+                    metadata: dict, schedule: CatalogSchedule) -> tuple[dict, list[str]]:
         lines = [line for ocr in ocr_pages for line in ocr.lines] or None
         found = stages.understand("\n".join(p.text for p in pages), lines, sorted(flags),
-                                  review_threshold=self.options.review_threshold)
+                                  review_threshold=self.options.review_threshold, schedule=schedule)
         fields = dict(found.fields)
         reasons = list(found.review_reasons)
+        read = (fields.get("category_code"), fields.get("title"))
         # What the archivist supplied (manifest, CLI) wins over what was read, except that a
         # secrecy marking on the page can only raise the level, never lower it.
         for key, column in (("category", "category_code"), ("title", "title"), ("retention", "retention"),
@@ -188,6 +211,9 @@ class IngestService:
             fields["category_code"] = self.options.category
         if metadata.get("retention"):
             fields["retention"] = Retention.parse(metadata["retention"]).value
+        elif (fields.get("category_code"), fields.get("title")) != read:
+            # The schedule's rule for the record as filed (its given category and title).
+            fields["retention"] = schedule.propose(fields.get("category_code"), fields.get("title"))[0].value
         if metadata.get("secrecy"):
             fields["secrecy"] = higher_secrecy(Secrecy.parse(metadata["secrecy"]).value, fields["secrecy"])
         if str(metadata.get("year", "")).isdigit():
@@ -206,7 +232,7 @@ class IngestService:
 
     def _assign_code(self, record_id: int, fields: dict) -> str:
         """Give the record its archival code before derivatives carry it (stable on re-runs)."""
-        with self.catalog.session() as session:
+        with self.catalog.session(self.identity) as session:
             record = session.get(Record, record_id)
             if record.archival_code is None:
                 record.category_code, record.year = fields["category_code"], fields["year"]

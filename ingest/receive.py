@@ -15,7 +15,9 @@ from archive import audit
 from archive.codes import ObjectRole, RecordStatus
 from archive.db import Catalog
 from archive.errors import ValidationError
+from archive.identity import Identity
 from archive.models import Category, Fonds, Record, StoredObject
+from archive.policy import Action, require
 from ingest.sources import InputError, sniff_format
 
 CHUNK = 1 << 20
@@ -69,11 +71,13 @@ def source_digest(originals: list[Original]) -> str:
     return hashlib.sha256("\n".join(o.sha256 for o in originals).encode()).hexdigest()
 
 
-def receive(catalog: Catalog, store, originals: list[Original], *, actor: str, fonds: str,
+def receive(catalog: Catalog, store, identity: Identity, originals: list[Original], *, fonds: str,
             category: str | None, metadata: dict) -> Received:
-    """Store the originals and create (or find) the record for them."""
+    """Store the originals and create (or find) the record for them, for `identity` (who may file)."""
+    require(identity.viewer, Action.FILE)
+    actor = identity.username
     key = source_digest(originals)
-    with catalog.session() as session:
+    with catalog.session(identity) as session:
         existing = _by_digest(session, key)
         if existing is not None:
             return _existing(existing)
@@ -83,7 +87,7 @@ def receive(catalog: Catalog, store, originals: list[Original], *, actor: str, f
         if stored != original.sha256:
             raise ValidationError(f"{original.path.name}: changed while it was being read; try again")
     try:
-        with catalog.session() as session:
+        with catalog.session(identity) as session:
             fonds_row = session.execute(select(Fonds).where(Fonds.code == fonds)).scalar_one_or_none()
             if fonds_row is None:
                 raise ValidationError(f"fonds {fonds!r} does not exist (archive init creates J001)")
@@ -108,7 +112,7 @@ def receive(catalog: Catalog, store, originals: list[Original], *, actor: str, f
             return Received(record.id)
     except DbIntegrityError:
         # Another worker received the same bytes at the same moment: use its record.
-        with catalog.session() as session:
+        with catalog.session(identity) as session:
             return _existing(_by_digest(session, key))
 
 

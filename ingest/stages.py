@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
@@ -17,6 +18,9 @@ from ingest.ocr import DEFAULT_ENGINE, get_engine
 from ingest.ocr.model import OcrPage
 from ingest.pdf_output import build_searchable_pdf, make_thumbnail
 from ingest.preprocess import prepare_page
+
+if TYPE_CHECKING:
+    from ingest.classify.retention_schedule import Schedule
 
 __all__ = ["DEFAULT_ENGINE", "PageDone", "Understanding", "process_page", "read_pages", "searchable_pdf", "understand"]
 
@@ -114,14 +118,16 @@ class Understanding:
     review_reasons: list[str]
 
 
-def understand(text: str, lines: list | None, flags: Iterable[str], *, review_threshold: float) -> Understanding:
-    """Extract fields, classify, propose retention; say what a person should review."""
+def understand(text: str, lines: list | None, flags: Iterable[str], *, review_threshold: float,
+               schedule: Schedule | None = None) -> Understanding:
+    """Extract fields, classify, propose retention from `schedule` (the pipeline passes the
+    catalog's, ingest.classify.CatalogSchedule); say what a person should review."""
     from ingest.classify import classify, review_reasons
     from ingest.extract import extract_fields
 
     flags = list(flags)
     found = extract_fields(text, lines=lines, flags=flags)
-    kind = classify(text, found, flags, threshold=review_threshold)
+    kind = classify(text, found, flags, threshold=review_threshold, schedule=schedule)
     retention = kind.retention or "D30"
     reasons = list(review_reasons(found, kind, threshold=review_threshold))
     doc_date = dt.date.fromisoformat(found.date) if found.date else None

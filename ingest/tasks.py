@@ -5,6 +5,7 @@ The unit of work queues the filed record for indexing and nudges the index after
 from __future__ import annotations
 
 from archive.celery_app import app
+from archive.identity import system
 from archive.runtime import Runtime
 from ingest.pipeline import IngestService, Options
 
@@ -14,7 +15,7 @@ from ingest.pipeline import IngestService, Options
 def process_record(self, record_id: int, engine: str = "rapidocr") -> dict:
     runtime = Runtime()
     try:
-        service = IngestService(runtime.catalog, runtime.store, actor="worker",
+        service = IngestService(runtime.catalog, runtime.store, system("ingest", channel="task"),
                                 options=Options(engine=engine, workers=1),
                                 anchor_every=runtime.settings.audit_anchor_every)
         return service.process(record_id)

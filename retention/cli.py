@@ -1,133 +1,170 @@
 """`archive retention …` and `archive check`: the life cycle from the command line.
 
-`--by USER` names the catalog user who acts (approver, witness, appraiser...); the services
-check that user's role and the separation of duties exactly as for the web pages.
+Every `retention` command acts as the person logged in (`archive login USER`, or a token in
+ARCHIVE_TOKEN): no flag names who acts. It calls the same service as the web pages and the API
+(retention.services), so roles, separation of duties, holds, due dates and clearance are
+checked alike, and the trail names the person with the channel cli. Lists show what that
+person may see. `archive check` is an operator command and acts as `system`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 
 import click
 
-from archive.cli import Context, cli_actor, pass_ctx
+from archive.cli import Context, pass_ctx
 from archive.clock import today
-from archive.errors import NotFound, ValidationError
-from archive.models import Record
-from retention import (
-    appraisal,
-    destruction,
-    four_properties,
-    holds,
-    people,
-    reports,
-    rules,
-    schedule,
-    secrecy,
-    sweep,
-)
-from storage import open_store
+from archive.errors import ValidationError
+from retention import appraisal, four_properties, secrecy
+from retention import services as life
+from retention.messages import retention_words, roles_words, t, word
 
 
 def _echo_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-# Lists and reports that name records take --user: the output is then what that catalog user may
-# see (archive.visibility). Without it the command runs as the server's operator process, which
-# handles every record, like `archive show` without --user.
-as_viewer = click.option("--user", "username", help="show only what this catalog user may see (their clearance and scope)")
-
-
-def _viewer(session, username: str | None):  # noqa: ANN001, ANN202 - a Viewer or None
-    return people.viewer(session, username) if username else None
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        raise ValidationError(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
-@click.group("retention", help="保管期限、冻结、鉴定、销毁与合规报告 / retention, holds, appraisal, destruction, reports")
+@click.group("retention", help="保管期限、冻结、鉴定、销毁与合规报告（以登录者本人身份）/ retention, holds, appraisal, "
+                               "destruction, reports, as the person logged in")
 def retention_group() -> None:
     pass
 
 
-@retention_group.command("due", help="每日到期清单 / the daily sweep: due for appraisal, declassification, transfer, filing")
+@retention_group.command("due", help="每日到期清单（本人可见的档案）/ the daily lists: due for appraisal, "
+                                     "declassification, transfer, filing")
 @click.option("--json", "as_json", is_flag=True)
-@click.option("--date", "day", help="as of this date (YYYY-MM-DD); default today")
-@click.option("--limit", default=100, show_default=True, help="items listed per list (counts are exact)")
-@as_viewer
+@click.option("--date", "on", help="as of this date (YYYY-MM-DD); default today")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 10_000),
+              help="items listed per list (counts are exact)")
 @pass_ctx
-def due(ctx: Context, as_json: bool, day: str | None, limit: int, username: str | None) -> None:
-    with ctx.session() as session:
-        result = sweep.run(session, ctx.settings, day=_date(day), limit=limit, viewer=_viewer(session, username))
+def due(ctx: Context, as_json: bool, on: str | None, limit: int) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        result = life.due_lists(session, who, ctx.settings, on=life.day(on), limit=limit)
     if as_json:
-        _echo_json(result)
+        _echo_json({"date": result["date"], **result["lists"]})
         return
-    click.echo(f"{result['date']}")
-    for name in ("due_for_appraisal", "declassification_review", "yearly_secrecy_review", "due_for_transfer",
-                 "filing_overdue"):
-        click.echo(f"{name}: {result[name]['count']}")
-        for item in result[name]["items"]:
-            click.echo(f"  {item['id']:>8} {item['archival_code'] or '-'} {item['title']} due={item['due'] or '-'}")
+    click.echo(result["date"])
+    for name in life.LISTS:
+        block = result["lists"][name]
+        click.echo(f"{word(name)}: {block['count']}")
+        for item in block["items"]:
+            click.echo(f"  {item['id']:>8} {item['archival_code'] or '-'} {item['title']} {item['due'] or '-'}")
 
 
 # -- schedule --------------------------------------------------------------------------------
-@retention_group.group("schedule", help="保管期限表 / the retention schedule")
+@retention_group.group("schedule", help="保管期限表：查看、提交修改、批准 / the retention schedule: list, propose, approve")
 def schedule_group() -> None:
     pass
 
 
-@schedule_group.command("list")
+@schedule_group.command("list", help="现行条目与待批准的修改 / the rules in force and the changes waiting")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def schedule_list(ctx: Context, as_json: bool) -> None:
-    with ctx.session() as session:
-        rows = [{"id": r.id, "category": r.category_code, "kind": r.kind, "keywords": r.keywords,
-                 "retention": r.retention, "version": r.version} for r in schedule.active_rules(session)]
-        version = schedule.version(session)
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        view = life.schedule_view(session, who)
     if as_json:
-        _echo_json({"version": version, "rules": rows})
+        _echo_json({"version": view["version"], "rules": view["rules"], "pending": view["pending"]})
         return
-    click.echo(f"schedule version {version}")
-    for r in rows:
-        click.echo(f"{r['id']:>4} {r['category']} {r['retention']:<5} v{r['version']} {r['kind']}")
+    click.echo(t("schedule.version", version=view["version"]))
+    for r in view["rules"]:
+        click.echo(f"{r['id']:>4} {r['category']} {retention_words(r['retention']):<6} v{r['version']} {r['kind']}")
+    if view["pending"]:
+        click.echo(t("schedule.pending"))
+        for c in view["pending"]:
+            what = f"{c['old_rule']}" if c["old_rule"] else f"{c['category']} {c['kind']}"
+            click.echo(f"  {c['id']:>4} {what} {retention_words(c['old_retention'] or None) if c['old_retention'] else ''}"
+                       f" → {retention_words(c['new_retention'])} {c['proposed_by']}: {c['reason']}")
 
 
-@schedule_group.command("change", help="修改一条规则并重算待处理档案的到期日 / change a rule, recompute pending due dates")
+@schedule_group.command("change", help="提交修改一条规则（待批准）/ propose a new retention for a rule")
 @click.argument("rule_id", type=int)
 @click.option("--retention", required=True)
 @click.option("--reason", required=True)
-@click.option("--by", "by", required=True)
-@click.option("--approver", required=True)
 @pass_ctx
-def schedule_change(ctx: Context, rule_id: int, retention: str, reason: str, by: str, approver: str) -> None:
-    with ctx.session() as session:
-        change = schedule.change_rule(session, rule_id=rule_id, retention=retention, reason=reason, changed_by=by,
-                                      approved_by=approver, settings=ctx.settings)
-        click.echo(f"schedule version {change.version}: rule {rule_id} -> {change.new_rule_id} "
-                   f"({change.old_retention} -> {change.new_retention}), {change.recomputed} records recomputed")
+def schedule_change(ctx: Context, rule_id: int, retention: str, reason: str) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        out = life.propose_schedule_change(session, who, rule_id, retention=retention, reason=reason)
+    click.echo(t("schedule.proposed", id=out["id"], rule=rule_id, old=retention_words(out["old_retention"]),
+                 new=retention_words(out["new_retention"])))
 
 
-@retention_group.command("extend", help="延长一件档案的保管期限 / extend one record's term")
+@schedule_group.command("add", help="提交新增条目（待批准）/ propose a new schedule entry")
+@click.option("--category", required=True)
+@click.option("--kind", required=True, help="what the entry covers, e.g. 信访材料")
+@click.option("--keyword", "keywords", multiple=True, help="a title word that selects the entry (repeatable)")
+@click.option("--retention", required=True)
+@click.option("--reason", required=True)
+@click.option("--scheme", default="")
+@pass_ctx
+def schedule_add(ctx: Context, category: str, kind: str, keywords: tuple[str, ...], retention: str, reason: str,
+                 scheme: str) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        out = life.propose_schedule_entry(session, who, category=category, kind=kind, keywords=list(keywords),
+                                          retention=retention, reason=reason, scheme=scheme)
+    click.echo(t("schedule.entry_proposed", id=out["id"], category=out["category"], kind=out["kind"],
+                 new=retention_words(out["new_retention"])))
+
+
+@schedule_group.command("approve", help="批准（或 --reject 驳回）一项修改：局长、分管领导、办公室主任，不是提交人 / "
+                                         "approve or reject a proposed change")
+@click.argument("change_id", type=int)
+@click.option("--reject", "reject_reason", help="reject it, with this reason")
+@pass_ctx
+def schedule_approve(ctx: Context, change_id: int, reject_reason: str | None) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        out = life.decide_schedule_change(session, who, change_id, approve=reject_reason is None,
+                                          reason=reject_reason or "")
+    if reject_reason is None:
+        click.echo(t("schedule.approved", id=change_id, version=out["version"], n=out["recomputed"]))
+    else:
+        click.echo(t("schedule.rejected", id=change_id, reason=out["decision_note"]))
+
+
+@retention_group.command("extend", help="延长一件档案的保管期限（鉴定人员）/ keep one record longer (appraisers)")
 @click.argument("record_id", type=int)
 @click.option("--years", type=int, required=True)
 @click.option("--reason", required=True)
-@click.option("--by", "by", required=True)
 @pass_ctx
-def extend(ctx: Context, record_id: int, years: int, reason: str, by: str) -> None:
-    with ctx.session() as session:
-        people.require_role(session, by, rules.get(session, "appraiser_roles"), "extend a retention term")
-        record = session.get(Record, record_id)
-        if record is None:
-            raise NotFound(f"record {record_id} does not exist")
-        change = schedule.extend(session, record, years=years, reason=reason, decided_by=by, source="cli")
-        click.echo(f"record {record_id}: due {change.old_due} -> {change.new_due}")
+def extend(ctx: Context, record_id: int, years: int, reason: str) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        out = life.extend(session, who, record_id, years=years, reason=reason)
+    click.echo(t("extend.done", id=record_id, old=out["old_due"], new=out["new_due"]))
+
+
+# -- settings ----------------------------------------------------------------------------------
+@retention_group.command("settings", help="生命周期规则（系统管理员修改）/ life-cycle settings; KEY VALUE sets one")
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def settings_command(ctx: Context, key: str | None, value: str | None, as_json: bool) -> None:
+    who = ctx.identity()
+    if key is not None and value is not None:
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError:
+            parsed = value
+        with ctx.session(who) as session:
+            out = life.put_setting(session, who, key, parsed)
+        click.echo(t("setting.set", name=out["key"], value=json.dumps(out["value"], ensure_ascii=False)))
+        return
+    with ctx.session(who) as session:
+        view = life.settings_view(session, who)
+    values = view["settings"] if key is None else {key: view["settings"].get(key)}
+    if as_json:
+        _echo_json(values)
+        return
+    for name, current in values.items():
+        click.echo(f"{name} = {json.dumps(current, ensure_ascii=False)}")
 
 
 # -- holds -----------------------------------------------------------------------------------
@@ -137,56 +174,53 @@ def hold_group() -> None:
 
 
 @hold_group.command("place")
-@click.option("--by", "by", required=True)
 @click.option("--reason", required=True)
 @click.option("--record", "record_id")
 @click.option("--volume", "volume_id")
 @click.option("--category")
 @click.option("--query", help='saved query as JSON, e.g. {"category": "SB", "year_to": 2010}')
 @pass_ctx
-def hold_place(ctx: Context, by: str, reason: str, record_id: str | None, volume_id: str | None,
+def hold_place(ctx: Context, reason: str, record_id: str | None, volume_id: str | None,
                category: str | None, query: str | None) -> None:
     given = [(s, v) for s, v in (("record", record_id), ("volume", volume_id), ("category", category), ("query", query)) if v]
     if len(given) != 1:
-        raise ValidationError("give exactly one of --record, --volume, --category, --query")
+        raise ValidationError(t("hold.one_target"))
     scope, value = given[0]
     try:
         saved = json.loads(value) if scope == "query" else None
     except json.JSONDecodeError as exc:
-        raise ValidationError(f"--query is not JSON: {exc}") from None
-    store = open_store(ctx.settings.storage_url)
-    with ctx.session() as session:
-        hold = holds.place(session, actor=by, reason=reason, scope=scope, target=value if scope != "query" else "",
-                           query=saved, store=store)
-        click.echo(f"hold {hold.id} placed on {scope} {value}")
+        raise ValidationError(t("hold.bad_query", error=exc)) from None
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        row = life.place_hold(session, who, reason=reason, scope=scope, target=value if scope != "query" else "",
+                              query=saved, store=ctx.runtime.store)
+    click.echo(t("hold.placed", id=row["id"], scope=word(scope), target=value))
 
 
 @hold_group.command("release")
 @click.argument("hold_id", type=int)
-@click.option("--by", "by", required=True)
 @click.option("--reason", required=True)
 @pass_ctx
-def hold_release(ctx: Context, hold_id: int, by: str, reason: str) -> None:
-    store = open_store(ctx.settings.storage_url)
-    with ctx.session() as session:
-        holds.release(session, hold_id=hold_id, actor=by, reason=reason, store=store)
-    click.echo(f"hold {hold_id} released")
+def hold_release(ctx: Context, hold_id: int, reason: str) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        life.release_hold(session, who, hold_id, reason=reason, store=ctx.runtime.store)
+    click.echo(t("hold.released", id=hold_id))
 
 
-@hold_group.command("list")
+@hold_group.command("list", help="本人可见的有效冻结 / the active holds the person may see")
 @click.option("--json", "as_json", is_flag=True)
-@as_viewer
 @pass_ctx
-def hold_list(ctx: Context, as_json: bool, username: str | None) -> None:
-    with ctx.session() as session:
-        viewer = _viewer(session, username)
-        found = holds.active_holds(session) if viewer is None else holds.visible_holds(session, viewer)
-        rows = [{"id": h.id, "reason": h.reason, "scope": h.scope, "target": h.target, "query": h.query,
-                 "placed_by": h.placed_by, "placed_at": h.placed_at} for h in found]
+def hold_list(ctx: Context, as_json: bool) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        rows = life.hold_list(session, who)
     if as_json:
         _echo_json(rows)
-    for r in [] if as_json else rows:
-        click.echo(f"{r['id']:>4} {r['scope']:<8} {r['target'] or json.dumps(r['query'], ensure_ascii=False)} {r['reason']}")
+        return
+    for r in rows:
+        target = r["target"] or json.dumps(r["query"], ensure_ascii=False)
+        click.echo(f"{r['id']:>4} {word(r['scope']):<6} {target} {r['reason']} {r['placed_by']}")
 
 
 # -- appraisal -------------------------------------------------------------------------------
@@ -195,54 +229,51 @@ def appraisal_group() -> None:
     pass
 
 
-@appraisal_group.command("create")
+@appraisal_group.command("create", help="建立鉴定批次（档案员）/ open an appraisal (archivists)")
 @click.argument("record_ids", type=int, nargs=-1, required=True)
-@click.option("--by", "by", required=True)
 @click.option("--title", required=True)
 @click.option("--member", "members", multiple=True, required=True, help="appraisal group member (at least 3)")
 @pass_ctx
-def appraisal_create(ctx: Context, record_ids: tuple[int, ...], by: str, title: str, members: tuple[str, ...]) -> None:
-    with ctx.session() as session:
-        batch = appraisal.create_batch(session, actor=by, title=title, members=list(members), record_ids=list(record_ids))
-        click.echo(f"appraisal {batch.id} opened with {len(record_ids)} records")
+def appraisal_create(ctx: Context, record_ids: tuple[int, ...], title: str, members: tuple[str, ...]) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        out = life.open_appraisal(session, who, title=title, members=list(members), record_ids=list(record_ids))
+    click.echo(t("appraisal.opened", id=out["id"], n=len(record_ids)))
 
 
-@appraisal_group.command("decide")
+@appraisal_group.command("decide", help="鉴定小组成员记录一件档案的结论 / a member's decision on one record")
 @click.argument("batch_id", type=int)
 @click.argument("record_id", type=int)
 @click.option("--decision", required=True, type=click.Choice(appraisal.DECISIONS))
 @click.option("--reason", required=True)
 @click.option("--years", type=int)
-@click.option("--by", "by", required=True)
 @pass_ctx
-def appraisal_decide(ctx: Context, batch_id: int, record_id: int, decision: str, reason: str, years: int | None,
-                     by: str) -> None:
-    with ctx.session() as session:
-        appraisal.decide(session, batch_id=batch_id, record_id=record_id, decision=decision, reason=reason, by=by,
-                         years=years)
-    click.echo(f"record {record_id}: {decision}")
+def appraisal_decide(ctx: Context, batch_id: int, record_id: int, decision: str, reason: str, years: int | None) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        life.decide(session, who, batch_id, record_id=record_id, decision=decision, reason=reason, years=years)
+    click.echo(t("appraisal.decided", record=record_id, decision=word(decision)))
 
 
-@appraisal_group.command("sign")
+@appraisal_group.command("sign", help="鉴定小组成员签字 / a member signs")
 @click.argument("batch_id", type=int)
-@click.option("--by", "by", required=True)
 @pass_ctx
-def appraisal_sign(ctx: Context, batch_id: int, by: str) -> None:
-    with ctx.session() as session:
-        appraisal.sign(session, batch_id=batch_id, member=by)
-    click.echo(f"{by} signed appraisal {batch_id}")
+def appraisal_sign(ctx: Context, batch_id: int) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        life.sign(session, who, batch_id)
+    click.echo(t("appraisal.signed", username=who.username, id=batch_id))
 
 
-@appraisal_group.command("conclude")
+@appraisal_group.command("conclude", help="完成鉴定并归档鉴定报告（档案员）/ conclude and file the report (archivists)")
 @click.argument("batch_id", type=int)
-@click.option("--by", "by", required=True)
 @click.option("--opinion", required=True)
 @pass_ctx
-def appraisal_conclude(ctx: Context, batch_id: int, by: str, opinion: str) -> None:
-    store = open_store(ctx.settings.storage_url)
-    with ctx.session() as session:
-        batch = appraisal.conclude(session, store, batch_id=batch_id, actor=by, opinion=opinion)
-        click.echo(f"appraisal {batch_id} concluded; report filed as record {batch.report_record_id}")
+def appraisal_conclude(ctx: Context, batch_id: int, opinion: str) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        out = life.conclude(session, who, batch_id, opinion=opinion, store=ctx.runtime.store)
+    click.echo(t("appraisal.concluded", id=batch_id, record=out["report_record_id"]))
 
 
 # -- destruction -----------------------------------------------------------------------------
@@ -251,137 +282,142 @@ def destruction_group() -> None:
     pass
 
 
-@destruction_group.command("create")
+@destruction_group.command("create", help="建立销毁清册（档案员）/ draft the register (archivists)")
 @click.argument("batch_id", type=int)
-@click.option("--by", "by", required=True)
 @click.option("--title", default="")
 @pass_ctx
-def destruction_create(ctx: Context, batch_id: int, by: str, title: str) -> None:
-    with ctx.session() as session:
-        register = destruction.create_register(session, batch_id=batch_id, requested_by=by, title=title)
-        click.echo(f"register {register.id} drafted; approvals needed: {', '.join(register.required_roles)}")
+def destruction_create(ctx: Context, batch_id: int, title: str) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        out = life.draft_register(session, who, batch_id=batch_id, title=title)
+    click.echo(t("register.drafted", id=out["id"], roles=roles_words(out["required_roles"])))
 
 
-@destruction_group.command("approve")
+@destruction_group.command("approve", help="批准销毁清册 / approve the register")
 @click.argument("register_id", type=int)
-@click.option("--by", "by", required=True)
 @click.option("--opinion", default="同意")
 @pass_ctx
-def destruction_approve(ctx: Context, register_id: int, by: str, opinion: str) -> None:
-    with ctx.session() as session:
-        destruction.approve(session, register_id=register_id, approver=by, opinion=opinion)
-        click.echo(f"register {register_id}: approved by {by} ({destruction.get_register(session, register_id).status})")
+def destruction_approve(ctx: Context, register_id: int, opinion: str) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        out = life.approve_register(session, who, register_id, opinion=opinion)
+    click.echo(t("register.approved", id=register_id, username=who.username, status=word(out["status"])))
 
 
-@destruction_group.command("witness")
+@destruction_group.command("witness", help="监销签字 / sign as a witness")
 @click.argument("register_id", type=int)
-@click.option("--by", "by", required=True)
 @pass_ctx
-def destruction_witness(ctx: Context, register_id: int, by: str) -> None:
-    with ctx.session() as session:
-        destruction.sign_witness(session, register_id=register_id, witness=by)
-    click.echo(f"register {register_id}: witnessed by {by}")
+def destruction_witness(ctx: Context, register_id: int) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        life.witness_register(session, who, register_id)
+    click.echo(t("register.witnessed", id=register_id, username=who.username))
 
 
-@destruction_group.command("execute", help="执行或续做销毁 / execute or resume a destruction")
+@destruction_group.command("execute", help="执行或续做销毁（档案员）/ execute or resume a destruction (archivists)")
 @click.argument("register_id", type=int)
-@click.option("--by", "by", required=True)
 @click.option("--method", default="")
 @click.option("--place", default="")
 @pass_ctx
-def destruction_execute(ctx: Context, register_id: int, by: str, method: str, place: str) -> None:
-    store = open_store(ctx.settings.storage_url)
-    with ctx.session() as session:
-        register = destruction.get_register(session, register_id)
-        if register.status == "approved":
-            destruction.check_preconditions(session, register)  # fail before anything happens
-        people.user(session, by)
-    register = destruction.execute(ctx.catalog, store, register_id=register_id, actor=by, method=method, place=place)
-    click.echo(f"register {register_id} executed; filed as record {register.register_record_id}")
+def destruction_execute(ctx: Context, register_id: int, method: str, place: str) -> None:
+    out = life.execute_register(ctx.runtime, ctx.identity(), register_id, method=method, place=place)
+    click.echo(t("register.executed", id=register_id, record=out["register_record_id"]))
 
 
-@destruction_group.command("show")
+@destruction_group.command("show", help="销毁清册（本人可见的条目）/ the register, entries the person may see")
 @click.argument("register_id", type=int)
 @click.option("--json", "as_json", is_flag=True)
-@as_viewer
 @pass_ctx
-def destruction_show(ctx: Context, register_id: int, as_json: bool, username: str | None) -> None:
-    with ctx.session() as session:
-        viewer = _viewer(session, username)
-        r = destruction.get_register(session, register_id)
-        shown = destruction.entries(session, r.id) if viewer is None else destruction.visible_entries(session, viewer, r.id)
-        data = {
-            "id": r.id, "title": r.title, "status": r.status, "requested_by": r.requested_by,
-            "required_roles": r.required_roles, "method": r.method, "place": r.place, "executed_at": r.executed_at,
-            "approvals": [{"approver": a.approver, "role": a.role, "at": a.approved_at} for a in destruction.approvals(session, r.id)],
-            "witnesses": [w.witness for w in destruction.witnesses(session, r.id)],
-            "entries": [{"seq": e.seq_no, "record_id": e.record_id, "archival_code": e.archival_code, "title": e.title,
-                         "state": e.state} for e in shown],
-        }
+def destruction_show(ctx: Context, register_id: int, as_json: bool) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        data = life.register_detail(session, who, register_id)
     if as_json:
         _echo_json(data)
         return
-    click.echo(f"register {data['id']} {data['title']} [{data['status']}]")
+    click.echo(t("register.header", id=data["id"], title=data["title"], status=word(data["status"])))
     for e in data["entries"]:
-        click.echo(f"  {e['seq']:>3} {e['archival_code']} {e['title']} {e['state']}")
+        click.echo(f"  {e['seq_no']:>3} {e['archival_code']} {e['title']} {word(e['state'])}")
 
 
-@retention_group.command("secrecy-review", help="密级审核（安全保密员）/ review a state secret")
+@destruction_group.command("pdf", help="销毁清册或销毁证明 PDF / the register or its certificate as PDF")
+@click.argument("register_id", type=int)
+@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--certificate", is_flag=True, help="the destruction certificate of an executed register")
+@pass_ctx
+def destruction_pdf(ctx: Context, register_id: int, output: Path, certificate: bool) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        body = life.register_pdf(session, who, register_id, certificate=certificate)
+    output.write_bytes(body)
+    click.echo(t("register.pdf", path=output))
+
+
+@retention_group.command("secrecy-review", help="密级审核（安全保密员）/ review a state secret (security officer)")
 @click.argument("record_id", type=int)
-@click.option("--by", "by", required=True)
 @click.option("--outcome", required=True, type=click.Choice(secrecy.OUTCOMES))
 @click.option("--until", help="new declassification date for --outcome extend")
 @click.option("--note", default="")
 @pass_ctx
-def secrecy_review(ctx: Context, record_id: int, by: str, outcome: str, until: str | None, note: str) -> None:
-    with ctx.session() as session:
-        secrecy.review(session, record_id=record_id, reviewer=by, outcome=outcome, note=note,
-                       new_declassify_on=_date(until))
-    click.echo(f"record {record_id}: {outcome}")
+def secrecy_review(ctx: Context, record_id: int, outcome: str, until: str | None, note: str) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        life.review_secrecy(session, who, record_id, outcome=outcome, note=note, until=until)
+    click.echo(t("secrecy.reviewed", id=record_id, outcome=word(outcome)))
 
 
-@retention_group.command("report", help="合规报告 / compliance report, reproducible as of a date")
+@retention_group.command("report", help="合规报告（审计员；本人可见的行），可按日期重现 / the compliance report as of a date")
 @click.option("--as-of", "as_of")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "pdf"]), default="json", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
-@as_viewer
 @pass_ctx
-def report(ctx: Context, as_of: str | None, fmt: str, output: Path | None, username: str | None) -> None:
-    with ctx.session() as session:
-        data = reports.build(session, _date(as_of), viewer=_viewer(session, username))
-    if fmt == "json":
-        body: str | bytes = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    elif fmt == "csv":
-        body = reports.to_csv(data)
+def report(ctx: Context, as_of: str | None, fmt: str, output: Path | None) -> None:
+    if output is None and fmt in ("xlsx", "pdf"):
+        raise ValidationError(t("report.needs_output", fmt=fmt))
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        body, _media = life.compliance_report(session, who, as_of=as_of, fmt=fmt, anchors=_anchors(ctx))
+        digest = body["digest"] if isinstance(body, dict) else ""
+    if isinstance(body, dict):
+        text = json.dumps(body, ensure_ascii=False, indent=2, default=str)
+        if output is None:
+            click.echo(text)
+            return
+        output.write_text(text, encoding="utf-8")
+    elif output is None:  # csv
+        click.echo(body.decode("utf-8-sig"))
+        return
     else:
-        body = reports.to_xlsx(data) if fmt == "xlsx" else reports.to_pdf(data)
-    if output is None and isinstance(body, bytes):
-        raise ValidationError(f"--format {fmt} needs --output FILE")
-    if output is None:
-        click.echo(body)
-    else:
-        output.write_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
-        click.echo(f"{output} ({fmt}, digest {data['digest'][:16]})")
+        output.write_bytes(body)
+    click.echo(t("report.written", path=output, fmt=fmt, digest=digest[:16] or "-"))
 
 
-@click.command("check", help="四性检测 / four-property check (DA/T 70) of records")
+def _anchors(ctx: Context):  # noqa: ANN202 - the object store, or None when it cannot be reached
+    try:
+        return ctx.runtime.store
+    except Exception:  # noqa: BLE001 - the report then checks the chain without its anchors
+        return None
+
+
+@click.command("check", help="四性检测（操作员命令，以系统身份）/ four-property check (DA/T 70) of records")
 @click.option("--record", "record_ids", type=int, multiple=True, help="records to check (default: every record)")
 @click.option("--stage", type=click.Choice(["filing", "transfer", "on_demand"]), default="on_demand")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 def check_command(ctx: Context, record_ids: tuple[int, ...], stage: str, as_json: bool) -> None:
-    store = open_store(ctx.settings.storage_url)
-    with ctx.session() as session:
-        result = four_properties.check_batch(session, store, list(record_ids) or None, actor=cli_actor(), stage=stage,
-                                             batch=f"cli:{today().isoformat()}")
+    operator = ctx.system("check")
+    with ctx.session(operator) as session:
+        result = four_properties.check_batch(session, ctx.runtime.store, list(record_ids) or None,
+                                             actor=operator.username, stage=stage, batch=f"cli:{today().isoformat()}")
     if as_json:
         _echo_json(result)
     else:
-        click.echo(f"checked {result['checked']}, passed {result['passed']}, failed {len(result['failed'])}")
+        click.echo(t("check.summary", checked=result["checked"], passed=result["passed"], failed=len(result["failed"])))
         for row in result["results"]:
             if not row["passed"]:
                 bad = [c["check"] for prop in ("authenticity", "integrity", "usability", "security") for c in row[prop]
                        if c["ok"] is False]
-                click.echo(f"  record {row['record_id']}: {', '.join(bad)}")
+                click.echo(t("check.failed", id=row["record_id"], checks=", ".join(bad)))
     if result["failed"]:
         raise click.exceptions.Exit(3)
+

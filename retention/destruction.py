@@ -24,6 +24,7 @@ from archive import audit, policy
 from archive.clock import today, utcnow
 from archive.codes import STATE_SECRET_LEVELS, RecordStatus, Secrecy
 from archive.errors import Conflict, Forbidden, NotFound, ValidationError
+from archive.identity import Identity
 from archive.lifecycle_models import (
     AppraisalBatch,
     AppraisalItem,
@@ -38,6 +39,7 @@ from archive.policy import Viewer
 from archive.visibility import can_see_record_id
 from archive.warrant import DestructionWarrant
 from retention import appraisal, filing, holds, pdf, people, rules
+from retention.rows import get as existing
 
 Hook = Callable[[str], None]  # called at every step; tests raise from it to simulate a crash
 
@@ -47,8 +49,10 @@ def _no_hook(_step: str) -> None:
 
 
 # -- the register ---------------------------------------------------------------------------
-def create_register(session: Session, *, batch_id: int, requested_by: str, title: str = "") -> DestructionRegister:
-    people.require_role(session, requested_by, appraisal.CREATOR_ROLES, "request a destruction")
+def create_register(session: Session, who: Identity, *, batch_id: int, title: str = "") -> DestructionRegister:
+    """The archivist drafts the register of a concluded appraisal's destroy decisions."""
+    actor = people.require_role(session, who, appraisal.CREATOR_ROLES, "request a destruction")
+    requested_by = actor.username
     batch = session.get(AppraisalBatch, batch_id)
     if batch is None or batch.status != "concluded":
         raise Conflict(f"appraisal {batch_id} is not concluded; destruction needs a concluded appraisal")
@@ -56,7 +60,7 @@ def create_register(session: Session, *, batch_id: int, requested_by: str, title
         AppraisalItem.batch_id == batch_id, AppraisalItem.decision == "destroy").order_by(AppraisalItem.id)).scalars().all()
     if not chosen:
         raise ValidationError(f"appraisal {batch_id} decided to destroy nothing")
-    records = [session.get(Record, item.record_id) for item in chosen]
+    records = [existing(session, Record, item.record_id, "record") for item in chosen]
     already = session.execute(select(DestructionEntry.record_id).where(
         DestructionEntry.record_id.in_([r.id for r in records]))).scalars().all()
     if already:
@@ -64,8 +68,9 @@ def create_register(session: Session, *, batch_id: int, requested_by: str, title
     required = list(rules.get(session, "destruction_approver_roles"))
     if any(Secrecy(r.secrecy) in STATE_SECRET_LEVELS for r in records):
         required += [r for r in rules.get(session, "secret_destruction_roles") if r not in required]
-    register = DestructionRegister(batch_id=batch_id, title=title or f"{batch.title}销毁清册", requested_by=requested_by,
-                                   archivist=requested_by, required_roles=required, created_at=utcnow())
+    register = DestructionRegister(batch_id=batch_id, title=(title or "").strip() or f"{batch.title}销毁清册",
+                                   requested_by=requested_by, archivist=requested_by, required_roles=required,
+                                   created_at=utcnow())
     session.add(register)
     session.flush()
     for n, (item, r) in enumerate(zip(chosen, records, strict=True), 1):
@@ -75,6 +80,11 @@ def create_register(session: Session, *, batch_id: int, requested_by: str, title
     audit.record(session, requested_by, "destruction.register", f"register:{register.id}",
                  {"batch": batch_id, "records": [r.id for r in records], "required_roles": required})
     return register
+
+
+def registers(session: Session, limit: int = 200) -> list[DestructionRegister]:
+    return list(session.execute(select(DestructionRegister).order_by(DestructionRegister.id.desc())
+                                .limit(limit)).scalars())
 
 
 def get_register(session: Session, register_id: int) -> DestructionRegister:
@@ -109,23 +119,25 @@ def _parties(session: Session, register: DestructionRegister) -> tuple[list[str]
     return [a.approver for a in approvals(session, register.id)], [w.witness for w in witnesses(session, register.id)]
 
 
-def approve(session: Session, *, register_id: int, approver: str, opinion: str = "") -> DestructionApproval:
+def approve(session: Session, who: Identity, *, register_id: int, opinion: str = "") -> DestructionApproval:
+    """An approver of a required role signs the register off (never its requester or a witness)."""
     register = get_register(session, register_id)
     if register.status != "draft":
         raise Conflict(f"register {register_id} is {register.status}; approvals are closed")
-    user = people.require_role(session, approver, register.required_roles, "approve this destruction register")
+    user = people.require_role(session, who, register.required_roles, "approve this destruction register")
+    approver = user.username
     approvers, present = _parties(session, register)
     if approver in approvers:
         raise Conflict(f"{approver} already approved register {register_id}")
     policy.distinct_people([register.requested_by], approvers + [approver], present, what="a destruction")
-    row = DestructionApproval(register_id=register.id, approver=approver, role=user.role, opinion=opinion,
+    row = DestructionApproval(register_id=register.id, approver=approver, role=user.role, opinion=(opinion or "").strip(),
                               approved_at=utcnow())
     session.add(row)
     session.flush()
     if not missing_roles(session, register):
         register.status = "approved"
     audit.record(session, approver, "destruction.approve", f"register:{register.id}",
-                 {"role": user.role, "opinion": opinion, "status": register.status})
+                 {"role": user.role, "opinion": row.opinion, "status": register.status})
     return row
 
 
@@ -134,11 +146,12 @@ def missing_roles(session: Session, register: DestructionRegister) -> list[str]:
     return [r for r in register.required_roles if r not in have]
 
 
-def sign_witness(session: Session, *, register_id: int, witness: str) -> DestructionWitness:
+def sign_witness(session: Session, who: Identity, *, register_id: int) -> DestructionWitness:
+    """A witness of the witness role signs (never the requester or an approver)."""
     register = get_register(session, register_id)
     if register.status in ("executed",):
         raise Conflict(f"register {register_id} was already executed")
-    people.require_role(session, witness, rules.get(session, "witness_roles"), "witness a destruction")
+    witness = people.require_role(session, who, rules.get(session, "witness_roles"), "witness a destruction").username
     approvers, present = _parties(session, register)
     if witness in present:
         raise Conflict(f"{witness} already signed register {register_id}")
@@ -150,11 +163,13 @@ def sign_witness(session: Session, *, register_id: int, witness: str) -> Destruc
 
 
 # -- execution ------------------------------------------------------------------------------
-def execute(catalog, store, *, register_id: int, actor: str, method: str = "", place: str = "",  # noqa: ANN001
+def execute(catalog, who: Identity, store, *, register_id: int, method: str = "", place: str = "",  # noqa: ANN001
             hook: Hook | None = None) -> DestructionRegister:
-    """Run (or resume) the destruction of an approved register. Each step commits by itself."""
+    """The archivist runs (or resumes) the destruction of an approved register. Each step commits
+    by itself, in a unit of work acting for `who` (`catalog` is an archive.db.Catalog)."""
     hook = hook or _no_hook
-    with catalog.session() as session:
+    with catalog.session(who) as session:
+        actor = people.require_role(session, who, appraisal.CREATOR_ROLES, "carry out a destruction").username
         register = session.get(DestructionRegister, register_id, with_for_update=True)
         if register is None:
             raise NotFound(f"destruction register {register_id} does not exist")
@@ -168,13 +183,13 @@ def execute(catalog, store, *, register_id: int, actor: str, method: str = "", p
                            f"(missing: {', '.join(missing_roles(session, register)) or '-'})")
         entry_ids = [e.id for e in entries(session, register_id) if e.state != "destroyed"]
     for entry_id in entry_ids:
-        _destroy_entry(catalog, store, entry_id, actor, hook)
-    with catalog.session() as session:
+        _destroy_entry(catalog, who, store, entry_id, actor, hook)
+    with catalog.session(who) as session:
         register = get_register(session, register_id)
         if session.execute(select(DestructionCertificate).where(DestructionCertificate.register_id == register_id)).first() is None:
             _certificate(session, store, register)
             hook("certificate")
-    with catalog.session() as session:
+    with catalog.session(who) as session:
         register = get_register(session, register_id)
         _file_register(session, store, register, actor)
         hook("filed")
@@ -197,7 +212,7 @@ def check_preconditions(session: Session, register: DestructionRegister) -> None
 
 
 def check_entry(session: Session, register: DestructionRegister, entry: DestructionEntry) -> Record:
-    record = session.get(Record, entry.record_id)
+    record = existing(session, Record, entry.record_id, "record")
     label = record.archival_code or record.id
     decided = session.execute(select(AppraisalItem).where(
         AppraisalItem.batch_id == register.batch_id, AppraisalItem.record_id == record.id,
@@ -213,33 +228,33 @@ def check_entry(session: Session, register: DestructionRegister, entry: Destruct
 
 
 def _begin(session: Session, register: DestructionRegister, actor: str, method: str, place: str) -> None:
-    if not method.strip() or not place.strip():
+    if not (method or "").strip() or not (place or "").strip():
         raise ValidationError("destruction needs its method and place")
-    people.require_role(session, actor, appraisal.CREATOR_ROLES, "carry out a destruction")  # the archivist
+    method, place = method.strip(), place.strip()
     check_preconditions(session, register)
     register.status, register.method, register.place, register.executed_at = "executing", method, place, utcnow()
     audit.record(session, actor, "destruction.begin", f"register:{register.id}", {"method": method, "place": place})
 
 
-def _destroy_entry(catalog, store, entry_id: int, actor: str, hook: Hook) -> None:  # noqa: ANN001
-    with catalog.session() as session:
-        entry = session.get(DestructionEntry, entry_id, with_for_update=True)  # one executor at a time
+def _destroy_entry(catalog, who: Identity, store, entry_id: int, actor: str, hook: Hook) -> None:  # noqa: ANN001
+    with catalog.session(who) as session:
+        entry = existing(session, DestructionEntry, entry_id, with_for_update=True)  # one executor at a time
         if entry.state == "pending":
             check_entry(session, get_register(session, entry.register_id), entry)  # holds re-checked now
             _refuse_locked(store, _keys_to_delete(session, entry.record_id), entry)
             entry.state = "destroying"
             hook("destroying")
-    with catalog.session() as session:
-        entry = session.get(DestructionEntry, entry_id, with_for_update=True)  # one executor at a time
+    with catalog.session(who) as session:
+        entry = existing(session, DestructionEntry, entry_id, with_for_update=True)  # one executor at a time
         keys = _keys_to_delete(session, entry.record_id)
         warrant = DestructionWarrant(register_entry_id=entry.id, keys=frozenset(keys), issued_by=actor)
         for key in keys:
             if store.exists(key):
                 store.delete(key, warrant=warrant)
             hook("object_deleted")
-    with catalog.session() as session:
-        entry = session.get(DestructionEntry, entry_id, with_for_update=True)  # one executor at a time
-        record = session.get(Record, entry.record_id)
+    with catalog.session(who) as session:
+        entry = existing(session, DestructionEntry, entry_id, with_for_update=True)  # one executor at a time
+        record = existing(session, Record, entry.record_id, "record")
         now = utcnow()
         for obj in session.execute(select(StoredObject).where(StoredObject.record_id == record.id)).scalars():
             obj.destroyed_at = obj.destroyed_at or now
@@ -279,7 +294,7 @@ def _certificate(session: Session, store, register: DestructionRegister) -> None
 
 def _file_register(session: Session, store, register: DestructionRegister, actor: str) -> None:  # noqa: ANN001
     if register.register_record_id is None:
-        first = session.get(Record, entries(session, register.id)[0].record_id)
+        first = existing(session, Record, entries(session, register.id)[0].record_id, "record")
         filed = filing.file_pdf(session, store, fonds_id=first.fonds_id, title=register.title,
                                 pdf=register_pdf(session, register), actor=actor,
                                 filename=f"destruction-register-{register.id}.pdf", notes=f"register:{register.id}")

@@ -9,13 +9,14 @@ from archive import archival_code, audit
 from archive.clock import today, utcnow
 from archive.codes import ObjectRole, RecordStatus
 from archive.models import Fonds, Record, StoredObject
+from retention.rows import get as existing
 
 
 def file_pdf(session: Session, store, *, fonds_id: int, title: str, pdf: bytes, actor: str,  # noqa: ANN001
              filename: str, notes: str = "") -> Record:
     """Store the PDF, create the permanent record with a fresh archival code, queue its indexing."""
     key = store.put(pdf, media_type="application/pdf")
-    fonds = session.get(Fonds, fonds_id)
+    fonds = existing(session, Fonds, fonds_id, "fonds")
     year = today().year
     code, item = archival_code.issue(session, archival_code.CodeParts(fonds=fonds.code, category="WS", year=year,
                                                                       retention="Y"))

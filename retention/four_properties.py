@@ -53,15 +53,15 @@ def authenticity(session: Session, store, record: Record, objects: list[StoredOb
     out.append(_check("archival_code_well_formed", archival_code.is_well_formed(code), code))
     problems = _metadata_problems(record)
     out.append(_check("metadata_valid", not problems, "; ".join(problems)))
-    dupes = []
+    dupes: list[int] = []
     if record.source_sha256:
-        dupes = session.execute(select(Record.id).where(Record.source_sha256 == record.source_sha256,
-                                                        Record.id != record.id)).scalars().all()
+        dupes = list(session.execute(select(Record.id).where(Record.source_sha256 == record.source_sha256,
+                                                             Record.id != record.id)).scalars())
     originals = [o.sha256 for o in objects if o.role == ObjectRole.ORIGINAL.value]
     if originals:
-        dupes += session.execute(select(StoredObject.record_id).where(
+        dupes += [rid for rid in session.execute(select(StoredObject.record_id).where(
             StoredObject.sha256.in_(originals), StoredObject.role == ObjectRole.ORIGINAL.value,
-            StoredObject.record_id != record.id, StoredObject.destroyed_at.is_(None))).scalars().all()
+            StoredObject.record_id != record.id, StoredObject.destroyed_at.is_(None))).scalars() if rid is not None]
     out.append(_check("no_duplicates", not dupes, f"same content as records {sorted(set(dupes))}" if dupes else ""))
     return out
 

@@ -28,8 +28,10 @@ from archive.holds import (  # noqa: F401 - re-exported: retention's callers use
     query_matches,
     visible_holds,
 )
+from archive.identity import Identity
 from archive.lifecycle_models import Hold
 from archive.models import Category, Record, StoredObject, Volume
+from archive.policy import Viewer
 from retention import people
 
 SCOPES = ("record", "volume", "category", "query")
@@ -37,42 +39,44 @@ HOLD_ROLES = (Role.ARCHIVIST.value, Role.OFFICE_DIRECTOR.value, Role.LEADER.valu
 
 
 # -- placing and releasing --------------------------------------------------------------------
-def place(session: Session, *, actor: str, reason: str, scope: str, target: str = "", query: dict | None = None,
+def place(session: Session, who: Identity, *, reason: str, scope: str, target: str = "", query: dict | None = None,
           store=None) -> Hold:  # noqa: ANN001 - an ObjectStore or None
-    people.require_role(session, actor, HOLD_ROLES, "place a hold")
-    if not reason.strip():
+    actor = people.require_role(session, who, HOLD_ROLES, "place a hold")
+    if not (reason or "").strip():
         raise ValidationError("a hold needs a reason (litigation, audit, investigation...)")
     if scope not in SCOPES:
         raise ValidationError(f"hold scope must be one of {', '.join(SCOPES)}")
     query = dict(query or {})
+    target = str(target or "").strip()
     _check_target(session, scope, target, query)
     # A record or volume above the actor's clearance does not exist for them (same answer as a missing one).
-    probe = Hold(scope=scope, target=str(target), query=query)
-    if not hold_visible(session, people.viewer(session, actor), probe):
+    probe = Hold(scope=scope, target=target, query=query)
+    if not hold_visible(session, Viewer.of(actor), probe):
         raise NotFound(f"{scope} {target} does not exist")
-    hold = Hold(reason=reason, scope=scope, target=str(target) if scope != "query" else "", query=query,
-                placed_by=actor, placed_at=utcnow())
+    hold = Hold(reason=reason.strip(), scope=scope, target=target if scope != "query" else "", query=query,
+                placed_by=actor.username, placed_at=utcnow())
     session.add(hold)
     session.flush()
     locked = _set_legal_holds(session, store, hold, on=True)
-    audit.record(session, actor, "hold.place", f"hold:{hold.id}",
-                 {"reason": reason, "scope": scope, "target": hold.target, "query": query, "legal_holds": locked})
+    audit.record(session, actor.username, "hold.place", f"hold:{hold.id}",
+                 {"reason": hold.reason, "scope": scope, "target": hold.target, "query": query, "legal_holds": locked})
     return hold
 
 
-def release(session: Session, *, hold_id: int, actor: str, reason: str, store=None) -> Hold:  # noqa: ANN001
-    people.require_role(session, actor, HOLD_ROLES, "release a hold")
-    if not reason.strip():
+def release(session: Session, who: Identity, *, hold_id: int, reason: str, store=None) -> Hold:  # noqa: ANN001
+    actor = people.require_role(session, who, HOLD_ROLES, "release a hold")
+    if not (reason or "").strip():
         raise ValidationError("releasing a hold needs a reason")
     hold = session.get(Hold, hold_id)
-    if hold is None or not hold_visible(session, people.viewer(session, actor), hold):
+    if hold is None or not hold_visible(session, Viewer.of(actor), hold):
         raise NotFound(f"hold {hold_id} does not exist")
     if hold.released_at is not None:
         raise Conflict(f"hold {hold_id} was already released")
-    hold.released_at, hold.released_by, hold.release_reason = utcnow(), actor, reason
+    hold.released_at, hold.released_by, hold.release_reason = utcnow(), actor.username, reason.strip()
     session.flush()
     unlocked = _set_legal_holds(session, store, hold, on=False)
-    audit.record(session, actor, "hold.release", f"hold:{hold.id}", {"reason": reason, "legal_holds_off": unlocked})
+    audit.record(session, actor.username, "hold.release", f"hold:{hold.id}",
+                 {"reason": hold.release_reason, "legal_holds_off": unlocked})
     return hold
 
 

@@ -37,6 +37,7 @@ from archive.models import Record, StoredObject
 from archive.policy import Viewer
 from archive.visibility import can_see_record_id, can_see_volume_ref
 from retention import holds, pdf, report_sections, rules, schedule
+from retention.rows import get as existing
 
 Section = Callable[[Session, dt.date], list[dict[str, Any]]]
 TITLES = {
@@ -65,9 +66,7 @@ def cutoff(as_of: dt.date) -> dt.datetime:
     return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), CHINA).astimezone(dt.UTC)
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
+def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
@@ -111,13 +110,15 @@ def destroyed(session: Session, as_of: dt.date) -> list[dict[str, Any]]:
     minimum = int(rules.get(session, "witness_min"))
     out = []
     for record in session.execute(select(Record).where(Record.destroyed_at < end).order_by(Record.id)).scalars():
+        if record.destroyed_at is None:  # not reached: the query selects destroyed records
+            continue
         entry = session.execute(select(DestructionEntry).where(DestructionEntry.record_id == record.id)).scalar_one_or_none()
         row: dict[str, Any] = {"record_id": record.id, "archival_code": record.archival_code, "title": record.title,
                                "destroyed_at": _aware(record.destroyed_at).isoformat()}
         if entry is None:
             out.append({**row, "chain_complete": False, "problem": "no register entry"})
             continue
-        register = session.get(DestructionRegister, entry.register_id)
+        register = existing(session, DestructionRegister, entry.register_id, "register")
         when = _aware(record.destroyed_at)
         item = session.execute(select(AppraisalItem).where(
             AppraisalItem.batch_id == register.batch_id, AppraisalItem.record_id == record.id)).scalar_one_or_none()
@@ -185,7 +186,7 @@ def visible_rows(session: Session, viewer: Viewer, name: str, rows: list[dict[st
     for row in rows:
         if "record_id" in row and not can_see_record_id(session, viewer, row["record_id"]):
             continue
-        if name == "active_holds" and not holds.hold_visible(session, viewer, session.get(Hold, row["hold_id"])):
+        if name == "active_holds" and not holds.hold_visible(session, viewer, existing(session, Hold, row["hold_id"])):
             continue
         if "volume_id" in row and not can_see_volume_ref(session, viewer, row["volume_id"]):
             continue

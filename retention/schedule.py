@@ -1,10 +1,16 @@
-"""The retention schedule (保管期限表): versioned rules, each record's dates, schedule changes
-that recompute pending due dates, and extensions with their history (DOMAIN.md §3)."""
+"""The retention schedule (保管期限表): versioned rules, changes proposed by one person and
+approved by another in their own session (which recomputes the due dates of the records the
+rule governs), and extensions with their history (DOMAIN.md §3).
+
+Dates follow from year and retention in the unit of work (archive.unit_of_work): setting a
+record's retention recomputes its dates; an extension sets the due date on purpose.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,151 +18,281 @@ from sqlalchemy.orm import Session
 from archive import audit, policy
 from archive.clock import utcnow
 from archive.codes import RecordStatus, Retention, Role
-from archive.config import Settings
-from archive.errors import ValidationError
+from archive.errors import Conflict, Forbidden, NotFound, ValidationError
+from archive.identity import Identity
 from archive.lifecycle_models import RetentionChange, ScheduleChange
-from archive.models import Record, RetentionRule
-from archive.retention_dates import retention_dates
+from archive.models import Category, Record, RetentionRule
+from archive.retention_rules import active_rules, governing_rule
+from archive.visibility import can_see_record_id
 from retention import people, rules
 
+__all__ = ["active_rules", "classify"]
+
 SCHEDULE_APPROVER_ROLES = (Role.DIRECTOR.value, Role.LEADER.value, Role.OFFICE_DIRECTOR.value)
+# The system administrator keeps the schedule (ADMINISTER); an approver may propose too, and then
+# another approver decides: nobody approves their own change.
+SCHEDULE_PROPOSER_ROLES = (Role.SYSADMIN.value, *SCHEDULE_APPROVER_ROLES)
+STATUSES = ("proposed", "approved", "rejected")
 
 
 def version(session: Session) -> int:
-    return session.execute(select(func.max(ScheduleChange.version))).scalar() or 1
-
-
-def active_rules(session: Session) -> list[RetentionRule]:
-    """Active rules in precedence order: a new version keeps the place of the rule it replaced."""
-    place: dict[int, int] = {}
-    for old, new in session.execute(
-        select(ScheduleChange.old_rule_id, ScheduleChange.new_rule_id).order_by(ScheduleChange.id)
-    ):
-        if old is not None and new is not None:
-            place[new] = place.get(old, old)
-    found = session.execute(select(RetentionRule).where(RetentionRule.active.is_(True))).scalars().all()
-    return sorted(found, key=lambda r: place.get(r.id, r.id))
+    return session.execute(select(func.max(ScheduleChange.version))
+                           .where(ScheduleChange.status == "approved")).scalar() or 1
 
 
 def classify(rules_in_order: Sequence[RetentionRule], category: str, title: str) -> RetentionRule | None:
-    """The first rule of the record's category whose keywords occur in the title; failing
-    that, the category's catch-all (a rule without keywords), wherever it stands."""
-    mine = [r for r in rules_in_order if r.category_code == category]
-    for rule in mine:
-        if rule.keywords and any(k in (title or "") for k in rule.keywords):
-            return rule
-    return next((r for r in mine if not r.keywords), None)
+    """The rule that governs a record (archive.retention_rules.governing_rule)."""
+    return governing_rule(rules_in_order, category, title)
 
 
-def assign_dates(session: Session, record: Record, settings: Settings | None = None) -> None:
-    """Set retention start, appraisal due date and transfer date from year and retention."""
-    start, due, transfer = retention_dates(record.year, record.retention, rules.transfer_years(session, settings))
-    record.retention_start, record.retention_due, record.transfer_due = start, due, transfer
-
-
-def apply_schedule(session: Session, record: Record, settings: Settings | None = None) -> RetentionRule | None:
-    """For a new record: take the retention from the schedule if none was given, then its dates."""
+def apply_schedule(session: Session, record: Record) -> RetentionRule | None:
+    """For a new record: take the retention from the schedule if none was given (its dates follow
+    in the unit of work)."""
     rule = classify(active_rules(session), record.category_code, record.title)
     if rule is not None and not record.retention:
         record.retention = rule.retention
-    assign_dates(session, record, settings)
     return rule
 
 
-def change_rule(
-    session: Session, *, rule_id: int, retention: str, reason: str, changed_by: str, approved_by: str,
-    keywords: list[str] | None = None, settings: Settings | None = None,
-) -> ScheduleChange:
-    """Replace a rule with a new version and recompute the due dates of the records it governs
-    that are still pending (not destroyed, not individually extended or kept)."""
-    if not reason.strip():
-        raise ValidationError("a schedule change needs a reason")
+# -- who may see and change the schedule --------------------------------------------------------
+def may_propose(role: str) -> bool:
+    return role in SCHEDULE_PROPOSER_ROLES
+
+
+def may_approve(role: str) -> bool:
+    return role in SCHEDULE_APPROVER_ROLES
+
+
+def require_schedule_reader(session: Session, who: Identity) -> None:
+    """The schedule's keepers and its approvers work with it (and with its pending changes)."""
+    if who.is_system:
+        return
+    found = people.acting(session, who)
+    if not (may_propose(found.role) or may_approve(found.role)):
+        raise Forbidden(f"{found.username} ({found.role}) does not keep or approve the retention schedule")
+
+
+def _retention(value: str) -> str:
     try:
-        new_retention = Retention.parse(retention).value
+        return Retention.parse((value or "").strip()).value
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
-    policy.distinct_people([changed_by], [approved_by], what="a schedule change")
-    people.require_role(session, approved_by, SCHEDULE_APPROVER_ROLES, "approve a schedule change")
+
+
+def _reason(value: str, what: str = "a schedule change") -> str:
+    if not (value or "").strip():
+        raise ValidationError(f"{what} needs a reason")
+    return value.strip()
+
+
+# -- proposing ---------------------------------------------------------------------------------
+def propose_change(session: Session, who: Identity, *, rule_id: int, retention: str, reason: str,
+                   keywords: list[str] | None = None) -> ScheduleChange:
+    """Propose a new version of one rule; nothing changes until an approver approves it."""
+    proposer = people.require_role(session, who, SCHEDULE_PROPOSER_ROLES, "propose a schedule change")
+    reason = _reason(reason)
+    new_retention = _retention(retention)
     old = session.get(RetentionRule, rule_id)
     if old is None or not old.active:
-        raise ValidationError(f"retention rule {rule_id} does not exist or is no longer active")
+        raise NotFound(f"retention rule {rule_id} does not exist or is no longer active")
+    waiting = session.execute(select(ScheduleChange.id).where(
+        ScheduleChange.old_rule_id == old.id, ScheduleChange.status == "proposed")).scalar()
+    if waiting is not None:
+        raise Conflict(f"rule {rule_id} already has a proposed change ({waiting}) waiting for approval")
+    change = ScheduleChange(
+        version=0, status="proposed", old_rule_id=old.id, old_retention=old.retention, new_retention=new_retention,
+        reason=reason, changed_by=proposer.username, approved_by="", changed_at=utcnow(),
+        keywords=None if keywords is None else list(keywords),
+    )
+    session.add(change)
+    session.flush()
+    audit.record(session, proposer.username, "retention.schedule.propose", f"schedule_change:{change.id}", {
+        "rule": old.id, "old": old.retention, "new": new_retention, "reason": reason,
+    })
+    return change
+
+
+def propose_rule(session: Session, who: Identity, *, category: str, kind: str, keywords: list[str], retention: str,
+                 reason: str, scheme: str = "") -> ScheduleChange:
+    """Propose a new entry of the schedule; once approved it governs records filed from then on."""
+    proposer = people.require_role(session, who, SCHEDULE_PROPOSER_ROLES, "propose a schedule change")
+    reason = _reason(reason, "a new schedule entry")
+    if not (kind or "").strip():
+        raise ValidationError("a new schedule entry needs a kind (what it covers)")
+    code = _retention(retention)
+    category = (category or "").strip().upper()
+    if session.get(Category, category) is None:
+        raise NotFound(f"category {category or '-'} does not exist")
+    words = [k.strip() for k in keywords if k and k.strip()]
+    if not scheme:
+        scheme = session.execute(select(RetentionRule.scheme).where(RetentionRule.category_code == category)
+                                 .order_by(RetentionRule.id)).scalars().first() or "documents"
+    change = ScheduleChange(
+        version=0, status="proposed", old_rule_id=None, new_retention=code, reason=reason,
+        changed_by=proposer.username, approved_by="", changed_at=utcnow(), scheme=scheme[:20],
+        category_code=category, kind=kind.strip()[:100], keywords=words,
+    )
+    session.add(change)
+    session.flush()
+    audit.record(session, proposer.username, "retention.schedule.propose", f"schedule_change:{change.id}", {
+        "category": category, "kind": change.kind, "keywords": words, "new": code, "reason": reason,
+    })
+    return change
+
+
+# -- deciding ----------------------------------------------------------------------------------
+def _proposed(session: Session, change_id: int) -> ScheduleChange:
+    change = session.get(ScheduleChange, change_id)
+    if change is None:
+        raise NotFound(f"schedule change {change_id} does not exist")
+    if change.status != "proposed":
+        raise Conflict(f"schedule change {change_id} was already {change.status}")
+    return change
+
+
+def _approver(session: Session, who: Identity, change: ScheduleChange, what: str) -> str:
+    approver = people.require_role(session, who, SCHEDULE_APPROVER_ROLES, what)
+    policy.distinct_people([change.changed_by], [approver.username], what="a schedule change")
+    return approver.username
+
+
+def approve(session: Session, who: Identity, *, change_id: int) -> ScheduleChange:
+    """Apply a proposed change: a new rule version (or the new entry) and, for a changed rule,
+    the recomputed due dates of the pending records it governs."""
+    change = _proposed(session, change_id)
+    approver = _approver(session, who, change, "approve a schedule change")
+    old = session.get(RetentionRule, change.old_rule_id) if change.old_rule_id is not None else None
+    if change.old_rule_id is not None and (old is None or not old.active):
+        raise Conflict(f"rule {change.old_rule_id} changed since this proposal; propose again")
+    change.status, change.approved_by, change.decided_at = "approved", approver, utcnow()
+    if old is None:
+        return _add(session, change)
     before = active_rules(session)
     new = RetentionRule(
         scheme=old.scheme, category_code=old.category_code, kind=old.kind,
-        keywords=list(old.keywords if keywords is None else keywords), retention=new_retention,
+        keywords=list(old.keywords if change.keywords is None else change.keywords), retention=change.new_retention,
         note=old.note, version=old.version + 1, active=True,
     )
     old.active = False
     session.add(new)
     session.flush()
-    change = ScheduleChange(
-        version=version(session) + 1, old_rule_id=old.id, new_rule_id=new.id, old_retention=old.retention,
-        new_retention=new_retention, reason=reason, changed_by=changed_by, approved_by=approved_by,
-    )
-    session.add(change)
+    change.new_rule_id, change.version = new.id, version(session) + 1
     session.flush()
-    change.recomputed = _recompute(session, before, old, new_retention, change, settings)
-    audit.record(session, changed_by, "retention.schedule.change", f"rule:{old.id}", {
-        "new_rule": new.id, "old": old.retention, "new": new_retention, "reason": reason,
-        "approved_by": approved_by, "version": change.version, "recomputed": change.recomputed,
+    change.recomputed = _recompute(session, before, old, change)
+    audit.record(session, approver, "retention.schedule.change", f"rule:{old.id}", {
+        "new_rule": new.id, "old": old.retention, "new": change.new_retention, "reason": change.reason,
+        "proposed_by": change.changed_by, "approved_by": approver, "version": change.version,
+        "recomputed": change.recomputed, "change": change.id,
     })
     return change
 
 
-def add_rule(
-    session: Session, *, scheme: str, category: str, kind: str, keywords: list[str], retention: str, reason: str,
-    changed_by: str, approved_by: str,
-) -> ScheduleChange:
-    """A new entry of the schedule; it governs records filed from now on (existing ones keep theirs)."""
-    if not reason.strip() or not kind.strip():
-        raise ValidationError("a new schedule entry needs a kind and a reason")
-    try:
-        code = Retention.parse(retention).value
-    except ValueError as exc:
-        raise ValidationError(str(exc)) from None
-    policy.distinct_people([changed_by], [approved_by], what="a schedule change")
-    people.require_role(session, approved_by, SCHEDULE_APPROVER_ROLES, "approve a schedule change")
-    rule = RetentionRule(scheme=scheme, category_code=category, kind=kind, keywords=list(keywords), retention=code)
+def _add(session: Session, change: ScheduleChange) -> ScheduleChange:
+    rule = RetentionRule(scheme=change.scheme or "documents", category_code=change.category_code, kind=change.kind,
+                         keywords=list(change.keywords or []), retention=change.new_retention)
     session.add(rule)
     session.flush()
-    change = ScheduleChange(version=version(session) + 1, old_rule_id=None, new_rule_id=rule.id, new_retention=code,
-                            reason=reason, changed_by=changed_by, approved_by=approved_by)
-    session.add(change)
-    audit.record(session, changed_by, "retention.schedule.add", f"rule:{rule.id}", {
-        "category": category, "kind": kind, "keywords": keywords, "retention": code, "reason": reason,
-        "approved_by": approved_by, "version": change.version,
+    change.new_rule_id, change.version = rule.id, version(session) + 1
+    session.flush()
+    audit.record(session, change.approved_by, "retention.schedule.add", f"rule:{rule.id}", {
+        "category": change.category_code, "kind": change.kind, "keywords": list(change.keywords or []),
+        "retention": change.new_retention, "reason": change.reason, "proposed_by": change.changed_by,
+        "approved_by": change.approved_by, "version": change.version, "change": change.id,
     })
     return change
 
 
-def _recompute(session: Session, before: list[RetentionRule], old: RetentionRule, new_retention: str,
-               change: ScheduleChange, settings: Settings | None) -> int:
+def reject(session: Session, who: Identity, *, change_id: int, reason: str) -> ScheduleChange:
+    change = _proposed(session, change_id)
+    approver = _approver(session, who, change, "decide on a schedule change")
+    note = _reason(reason, "a rejection")
+    change.status, change.approved_by, change.decided_at, change.decision_note = "rejected", approver, utcnow(), note
+    audit.record(session, approver, "retention.schedule.reject", f"schedule_change:{change.id}", {
+        "reason": change.decision_note, "proposed_by": change.changed_by,
+    })
+    return change
+
+
+def withdraw(session: Session, who: Identity, *, change_id: int) -> ScheduleChange:
+    """The proposer takes their own proposal back."""
+    change = _proposed(session, change_id)
+    proposer = people.acting(session, who)
+    if proposer.username != change.changed_by:
+        raise Forbidden(f"only {change.changed_by} may withdraw schedule change {change_id}")
+    change.status, change.approved_by, change.decided_at = "rejected", proposer.username, utcnow()
+    change.decision_note = "withdrawn"
+    audit.record(session, proposer.username, "retention.schedule.withdraw", f"schedule_change:{change.id}")
+    return change
+
+
+def pending(session: Session) -> list[ScheduleChange]:
+    return list(session.execute(select(ScheduleChange).where(ScheduleChange.status == "proposed")
+                                .order_by(ScheduleChange.id)).scalars())
+
+
+def _recompute(session: Session, before: list[RetentionRule], old: RetentionRule, change: ScheduleChange) -> int:
+    """The records the old rule governed that are still pending (not destroyed, not individually
+    extended or kept) take the new retention; the unit of work recomputes their dates."""
     individually_set = select(RetentionChange.record_id).where(RetentionChange.kind.in_(("extend", "keep_permanent")))
     candidates = session.execute(
         select(Record).where(
             Record.category_code == old.category_code, Record.retention == old.retention,
             Record.status != RecordStatus.DESTROYED.value, Record.id.not_in(individually_set),
         )
-    ).scalars()
-    count = 0
+    ).scalars().all()
+    moved: list[tuple[Record, dt.date | None]] = []
     for record in candidates:
         if classify(before, record.category_code, record.title) is not old:
             continue
-        old_due = record.retention_due
-        record.retention = new_retention
-        assign_dates(session, record, settings)
+        moved.append((record, record.retention_due))
+        record.retention = change.new_retention
+    session.flush()  # the unit of work derives the new dates
+    now = utcnow()
+    for record, old_due in moved:
         session.add(RetentionChange(
-            record_id=record.id, kind="schedule", old_retention=old.retention, new_retention=new_retention,
+            record_id=record.id, kind="schedule", old_retention=old.retention, new_retention=change.new_retention,
             old_due=old_due, new_due=record.retention_due, reason=change.reason, decided_by=change.approved_by,
-            source=f"schedule:{change.id}", changed_at=utcnow(),
+            source=f"schedule:{change.id}", changed_at=now,
         ))
-        count += 1
-    return count
+    return len(moved)
 
 
-def extend(session: Session, record: Record, *, years: int, reason: str, decided_by: str, source: str = "") -> RetentionChange:
-    """Keep a record N more years past its current due date (DOMAIN.md §6: extend with history)."""
-    if years < 1:
+def change_json(change: ScheduleChange) -> dict[str, Any]:
+    return {
+        "id": change.id, "status": change.status, "version": change.version, "old_rule": change.old_rule_id,
+        "new_rule": change.new_rule_id, "old_retention": change.old_retention or "",
+        "new_retention": change.new_retention, "reason": change.reason, "proposed_by": change.changed_by,
+        "proposed_at": change.changed_at.isoformat() if change.changed_at else None,
+        "decided_by": change.approved_by or None,
+        "decided_at": change.decided_at.isoformat() if change.decided_at else None,
+        "decision_note": change.decision_note or "", "category": change.category_code or None,
+        "kind": change.kind or None, "keywords": change.keywords, "recomputed": int(change.recomputed or 0),
+    }
+
+
+def rule_json(r: RetentionRule) -> dict[str, Any]:
+    return {"id": r.id, "scheme": r.scheme, "category": r.category_code, "kind": r.kind,
+            "keywords": list(r.keywords or []), "retention": r.retention, "note": r.note or "",
+            "version": r.version}
+
+
+# -- one record's term ---------------------------------------------------------------------------
+def extend(session: Session, who: Identity, *, record_id: int, years: int, reason: str,
+           source: str = "") -> RetentionChange:
+    """An appraiser keeps one record N more years past its current due date."""
+    actor = people.require_role(session, who, rules.get(session, "appraiser_roles"), "extend a retention term")
+    record = session.get(Record, record_id)
+    if record is None or record.status == RecordStatus.DESTROYED.value or not can_see_record_id(
+            session, people.viewer(session, who), record_id):
+        raise NotFound(f"record {record_id} does not exist")
+    return extend_due(session, record, years=years, reason=reason, decided_by=actor.username, source=source)
+
+
+def extend_due(session: Session, record: Record, *, years: int, reason: str, decided_by: str,
+               source: str = "") -> RetentionChange:
+    """Move the due date N years on, with history (DOMAIN.md §6). Called by `extend` and by an
+    appraisal's conclusion, which name the person who decided."""
+    if years is None or years < 1:
         raise ValidationError("an extension is at least one year")
     if not reason.strip():
         raise ValidationError("an extension needs a reason")
@@ -169,7 +305,7 @@ def extend(session: Session, record: Record, *, years: int, reason: str, decided
         old_due=old_due, new_due=new_due, years=years, reason=reason, decided_by=decided_by, source=source,
         changed_at=utcnow(),
     )
-    record.retention_due = new_due
+    record.retention_due = new_due  # set on purpose: the unit of work keeps it
     session.add(change)
     audit.record(session, decided_by, "retention.extend", f"record:{record.id}",
                  {"years": years, "old_due": old_due, "new_due": new_due, "reason": reason, "source": source})
@@ -177,6 +313,7 @@ def extend(session: Session, record: Record, *, years: int, reason: str, decided
 
 
 def keep_permanently(session: Session, record: Record, *, reason: str, decided_by: str, source: str = "") -> RetentionChange:
+    """Keep a record permanently (an appraisal's conclusion applies it, naming who decided)."""
     change = RetentionChange(
         record_id=record.id, kind="keep_permanent", old_retention=record.retention, new_retention="Y",
         old_due=record.retention_due, new_due=None, reason=reason, decided_by=decided_by, source=source,

@@ -11,20 +11,24 @@ from archive import audit, policy
 from archive.clock import today, utcnow
 from archive.codes import STATE_SECRET_LEVELS, Secrecy
 from archive.errors import Forbidden, NotFound, ValidationError
+from archive.identity import Identity
 from archive.lifecycle_models import SecrecyReview
 from archive.models import Record
+from archive.visibility import can_see_record_id
 from retention import people
 
 OUTCOMES = ("declassify", "extend", "keep")
 
 
-def review(session: Session, *, record_id: int, reviewer: str, outcome: str, note: str = "",
+def review(session: Session, who: Identity, *, record_id: int, outcome: str, note: str = "",
            new_declassify_on: dt.date | None = None, kind: str | None = None) -> SecrecyReview:
-    viewer = policy.Viewer.of(people.user(session, reviewer))
+    """The security officer reviews one state secret: declassify, extend the term, or keep it."""
+    viewer = policy.Viewer.of(people.acting(session, who))
+    reviewer = viewer.username
     if not policy.may_lower_secrecy(viewer):
         raise Forbidden(f"{reviewer} is not the security officer and may not review secrecy")
     record = session.get(Record, record_id)
-    if record is None:
+    if record is None or not can_see_record_id(session, viewer, record_id):
         raise NotFound(f"record {record_id} does not exist")
     if Secrecy(record.secrecy) not in STATE_SECRET_LEVELS:
         raise ValidationError(f"record {record_id} is not a state secret")
@@ -40,7 +44,7 @@ def review(session: Session, *, record_id: int, reviewer: str, outcome: str, not
     session.add(row)
     old = record.secrecy
     if outcome == "declassify":
-        record.secrecy, record.declassify_on = Secrecy.INTERNAL.value, None
+        record.secrecy = Secrecy.INTERNAL.value  # the unit of work clears the declassification date
     elif outcome == "extend":
         record.declassify_on = new_declassify_on
     audit.record(session, reviewer, "secrecy.review", f"record:{record.id}", {

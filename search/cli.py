@@ -1,26 +1,25 @@
 """`archive search`, `archive reindex`, `archive index check|drain|health` (entry points in
-the `archive.commands` group)."""
+the `archive.commands` group).
+
+`archive search` acts as the person logged in (`archive login` or ARCHIVE_TOKEN) and follows
+the search service's rules, as the web pages and the API do; the others are operator commands
+that act on the system.
+"""
 
 from __future__ import annotations
 
 import json
-import os
 
 import click
 
-from archive.config import load_settings
-from archive.db import Catalog
+from archive import audit
+from archive.cli import Context, pass_ctx
+from archive.codes import DEFAULT_CATEGORIES, RETENTION_ZH, Retention
 from archive.errors import ValidationError
-from archive.runtime import Runtime
+from archive.i18n import lang, secrecy_label
 from search import indexer
 from search.model import FACET_FIELDS, FILTER_FIELDS, SearchQuery
-from search.open import open_index
 from search.service import SearchService
-
-
-def _open() -> tuple[Catalog, object]:
-    settings = load_settings()
-    return Catalog(settings.database_url), open_index(settings.search_url)
 
 
 def _filters(pairs: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
@@ -35,36 +34,19 @@ def _filters(pairs: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-@click.command("search", help="全文检索 / full-text search as a user (only what they may see)")
+@click.command("search", help="全文检索（按本人权限）/ full-text search, as you may see it")
 @click.argument("query", default="")
-@click.option("--user", "username", help="search as this user (default: $ARCHIVE_USER)")
 @click.option(
     "--filter", "filters", multiple=True, metavar="FIELD=VALUE", help="exact filter; repeat for more"
 )
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
 @click.option("--sort", type=click.Choice(["relevance", "date", "archival_code"]), default="relevance")
 @click.option("--json", "as_json", is_flag=True, help="one JSON object: total, hits, facets")
-def search_command(
-    query: str, username: str | None, filters: tuple[str, ...], limit: int, sort: str, as_json: bool
-):
-    username = username or os.environ.get("ARCHIVE_USER", "")
-    if not username:
-        raise ValidationError("say who is searching: --user NAME (or ARCHIVE_USER)")
-    catalog, index = _open()
-    try:
-        service = SearchService(catalog, index)
-        q = SearchQuery(
-            service.viewer(username),
-            query,
-            filters=_filters(filters),
-            facets=FACET_FIELDS,
-            sort=sort,
-            size=limit,
-        )
-        result = service.search(q)
-    finally:
-        index.close()
-        catalog.dispose()
+@pass_ctx
+def search_command(ctx: Context, query: str, filters: tuple[str, ...], limit: int, sort: str, as_json: bool):
+    who = ctx.identity()
+    q = SearchQuery(who.viewer, query, filters=_filters(filters), facets=FACET_FIELDS, sort=sort, size=limit)
+    result = SearchService(ctx.catalog, ctx.runtime.index).search(who, q)
     if as_json:
         out = {
             "total": result.total,
@@ -92,17 +74,41 @@ def search_command(
             click.echo("    " + s.html)
     for field, values in result.facets.items():
         if values:
-            click.echo(f"{field}: " + ", ".join(f"{v} ({c})" for v, c in values[:8]))
+            click.echo(f"{_FACET_NAMES.get(field, (field, field))[lang() == 'en']}: "
+                       + ", ".join(f"{_value_label(field, v)} ({c})" for v, c in values[:8]))
+
+
+_FACET_NAMES = {"category": ("门类", "category"), "year": ("年度", "year"), "retention": ("保管期限", "retention"),
+                "secrecy": ("密级", "secrecy"), "fonds": ("全宗", "fonds"), "doc_type": ("文种", "document type"),
+                "personnel_class": ("人事档案类别", "personnel class"), "business_step": ("业务环节", "business step")}
+
+
+def _value_label(field: str, value: str) -> str:
+    """A facet value in words (Chinese first), the code beside it where it is one."""
+    if lang() == "en":
+        return value
+    if field == "secrecy":
+        return secrecy_label(value)
+    if field == "category":
+        names = {code: zh for code, zh, _en in DEFAULT_CATEGORIES}
+        return f"{names[value]} ({value})" if value in names else value
+    if field == "retention":
+        try:
+            return RETENTION_ZH[Retention(value)]
+        except ValueError:
+            return value
+    return value
 
 
 @click.command("reindex", help="从目录库重建检索索引 / rebuild the search index from the catalog")
-def reindex_command():
-    catalog, index = _open()
-    try:
-        n = indexer.reindex(catalog, index)
-    finally:
-        index.close()
-        catalog.dispose()
+@pass_ctx
+def reindex_command(ctx: Context):
+    operator = ctx.system("reindex")
+    with ctx.session(operator):
+        pass  # one line, not a traceback, when the catalog is not initialised
+    n = indexer.reindex(ctx.catalog, ctx.runtime.index)
+    with ctx.session(operator) as session:
+        audit.record(session, operator.username, "index.rebuilt", "index", {"records": n})
     click.echo(f"reindexed {n} records")
 
 
@@ -113,13 +119,11 @@ def index_group():
 
 @index_group.command("check", help="list records missing, stale or extra in the index")
 @click.option("--json", "as_json", is_flag=True)
-def index_check(as_json: bool):
-    catalog, index = _open()
-    try:
-        report = indexer.check(catalog, index)
-    finally:
-        index.close()
-        catalog.dispose()
+@pass_ctx
+def index_check(ctx: Context, as_json: bool):
+    with ctx.session(ctx.system("index check")):
+        pass
+    report = indexer.check(ctx.catalog, ctx.runtime.index)
     if as_json:
         click.echo(json.dumps(report.to_dict()))
     else:
@@ -132,12 +136,11 @@ def index_check(as_json: bool):
 
 
 @index_group.command("drain", help="apply queued catalog changes to the index")
-def index_drain():
-    runtime = Runtime(nudge="off")
-    try:
-        report = runtime.drain_index()
-    finally:
-        runtime.close()
+@pass_ctx
+def index_drain(ctx: Context):
+    with ctx.session(ctx.system("index drain")):
+        pass
+    report = ctx.runtime.drain_index()
     click.echo(
         f"applied {report.applied}, remaining {report.remaining}"
         + (f", error: {report.error}" if report.error else "")
@@ -147,12 +150,9 @@ def index_drain():
 
 
 @index_group.command("health", help="is the index reachable, how many documents")
-def index_health():
-    _, index = _open()
-    try:
-        health = index.health()
-    finally:
-        index.close()
+@pass_ctx
+def index_health(ctx: Context):
+    health = ctx.runtime.index.health()
     click.echo(json.dumps(health.to_dict(), ensure_ascii=False))
     if not health.ok:
         raise click.exceptions.Exit(1)

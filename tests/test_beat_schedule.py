@@ -7,7 +7,7 @@ from archive.config import load_settings
 def test_beat_schedule_names_registered_tasks(tmp_path):
     app = make_celery(load_settings({"ARCHIVE_HOME": str(tmp_path)}))
     app.loader.import_default_modules()
-    for module in ("archive.tasks", "ingest.tasks", "search.tasks", "retention.tasks"):
+    for module in ("archive.tasks", "storage.tasks", "ingest.tasks", "search.tasks", "retention.tasks"):
         __import__(module)
     from archive.celery_app import app as default_app
 

@@ -7,11 +7,10 @@ live in archive.visibility so that services and the web share one translation.
 
 from __future__ import annotations
 
-from archive.models import Record
-from archive.policy import Action, Viewer, allowed_actions
+from archive.policy import Action, RecordLike, Viewer, allowed_actions
 from archive.visibility import MAX_ID, record_for, visible  # noqa: F401 - the web's entry points to them
 
 
-def actions_for(viewer: Viewer, record: Record, *, viewing_grant: bool = False) -> frozenset[Action]:
+def actions_for(viewer: Viewer, record: RecordLike, *, viewing_grant: bool = False) -> frozenset[Action]:
     """`viewing_grant`: the viewer holds a current grant for this record (archive.lending.viewing)."""
     return allowed_actions(viewer, record, viewing_grant=viewing_grant)

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from archive.config import Settings, load_settings
 from archive.db import Catalog
+from archive.identity import leave, through
 from web import errors, security
 from web.auth import load_session_user
 from web.secret import secret_key
@@ -57,12 +58,14 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
         api,
         api_config,  # noqa: F401 - adds the /api/v1/admin and shelving routes to api.bp
         api_loans,  # noqa: F401 - adds the /api/v1/loans routes to api.bp
+        api_receiving,  # noqa: F401 - adds the /api/v1/transfers and /api/v1/personnel routes to api.bp
         api_retention,  # noqa: F401 - adds the /api/v1/retention routes to api.bp
         audit,
         auth,
         configuration,
         dashboard,
         loans,
+        receiving,
         records,
         retention,
         review,
@@ -72,10 +75,21 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     )
 
     for module in (auth, dashboard, upload, review, search, records, volumes, loans, retention, audit, admin,
-                   configuration):
+                   configuration, receiving):
         app.register_blueprint(module.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, never with cookies
+
+    @app.before_request
+    def mark_channel() -> None:
+        # Audit events of this request name their channel even before anyone is identified.
+        g.channel_token = through("api" if request.blueprint == "api" else "web", request.remote_addr or "")
+
+    @app.teardown_request
+    def unmark_channel(_exc: BaseException | None) -> None:
+        token = g.pop("channel_token", None)
+        if token is not None:
+            leave(token)
 
     app.before_request(load_session_user)
     app.after_request(security.add_security_headers)

@@ -5,6 +5,7 @@ The web layer only authenticates; what the viewer may see is decided by archive.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 
@@ -20,8 +21,33 @@ def services():  # noqa: ANN201 - web.services.Services
     return current_app.extensions["archive"]
 
 
+PENDING = "pending_user"  # session key: password right but one-time; nothing else until it is changed
+
+
+def password_stamp(user: User) -> str:
+    """Kept in the session at login: a password changed (or reset) since ends the session."""
+    changed = user.password_changed_at
+    if changed is None:
+        return ""
+    if changed.tzinfo is None:  # SQLite hands back naive datetimes; every time stored is UTC
+        changed = changed.replace(tzinfo=dt.UTC)
+    return f"{changed.timestamp():.6f}"
+
+
+def start_session(username: str, role: str, since: str) -> None:
+    """A fresh session after a successful login or password change (no fixation: the old one is
+    dropped). `since` is the password stamp of the account."""
+    lang = session.get("lang")
+    session.clear()
+    session.update(user=username, role=role, since=since)
+    if lang:
+        session["lang"] = lang
+    session.permanent = True
+
+
 def load_session_user() -> None:
-    """Before each request: the logged-in user, re-read so a disabled account stops at once."""
+    """Before each request: the logged-in user, re-read so that a disabled account, a changed
+    role or a password changed or reset elsewhere ends the session at once."""
     g.user, g.viewer, g.identity = None, None, None
     username = session.get("user")
     if not username or request.endpoint == "static":  # static files need no catalog look-up
@@ -31,8 +57,9 @@ def load_session_user() -> None:
             user = active_user(db, username)
         except Forbidden:
             user = None
-        if user is None or session.get("role") != user.role:
-            session.clear()  # role changed or account disabled: log in again
+        if (user is None or session.get("role") != user.role or user.must_change_password
+                or session.get("since", "") != password_stamp(user)):
+            session.clear()  # log in again
             return
         db.expunge(user)
     set_user(user, channel="web")
@@ -50,6 +77,8 @@ def login_required(view: Callable) -> Callable:
     @functools.wraps(view)
     def wrapped(*args, **kwargs):  # noqa: ANN202
         if g.get("viewer") is None:
+            if session.get(PENDING):  # a one-time password: its change comes before anything else
+                return redirect(url_for("auth.password", next=request.full_path.rstrip("?")))
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
 

@@ -1,21 +1,14 @@
-"""Exports: a search's results as CSV, only records the policy lets this viewer export; audited."""
+"""Exports: a search's results (search.service.SearchService.export, policy-checked and audited)
+written as CSV that a spreadsheet opens safely."""
 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 
-from sqlalchemy import select
+from flask import g
 
-from archive import audit
-from archive.models import Record
-from archive.policy import Action, Viewer
-from web.access import actions_for
-
-COLUMNS = ("archival_code", "title", "year", "category_code", "secrecy", "retention", "doc_no", "issuer", "doc_date")
-MAX_ROWS = 1000
-PAGE = 100
+from web.auth import services
 
 
 def _cell(value: object) -> str:
@@ -24,27 +17,11 @@ def _cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def export_search(services, db, viewer: Viewer, query) -> str:  # noqa: ANN001 - query: search.model.SearchQuery
+def export_csv(query) -> str:  # noqa: ANN001 - search.model.SearchQuery
+    found = services().search_service().export(g.identity, query)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    written, page = 0, 1
-    search = services.search_service()
-    while written < MAX_ROWS:
-        result = search.search(dataclasses.replace(query, page=page, size=PAGE, facets=(), search_after=None))
-        ids = [h.id for h in result.hits]
-        if not ids:
-            break
-        rows = {r.id: r for r in db.execute(select(Record).where(Record.id.in_(ids))).scalars()}
-        for rid in ids:
-            record = rows.get(rid)
-            if record is None or Action.EXPORT not in actions_for(viewer, record):
-                continue
-            writer.writerow([_cell(getattr(record, c)) for c in COLUMNS])
-            written += 1
-        if page * PAGE >= result.total or page * PAGE >= 10_000:
-            break
-        page += 1
-    audit.record(db, viewer.username, "export", "search",
-                 {"q": query.text[:200], "filters": {k: list(v) for k, v in query.filters.items()}, "rows": written})
+    writer.writerow(found.columns)
+    for row in found.rows:
+        writer.writerow([_cell(v) for v in row])
     return out.getvalue()

@@ -62,9 +62,12 @@ SCHEMAS: dict[str, Any] = {
         {"id": INT, "archival_code": NSTR, "title": STR, "secrecy": STR})}}),
     "Review": _obj({"records": {"type": "array", "items": _obj(
         {"id": INT, "title": STR, "category": STR, "secrecy": STR, "review_reasons": {"type": "array", "items": STR}})}}),
-    "NewUser": _obj({"username": STR, "password": STR}),
+    "NewUser": _obj({"username": STR, "role": STR, "clearance": STR, "password": STR,
+                     "must_change_password": {"type": "boolean"}}),
     "UserActive": _obj({"username": STR, "active": {"type": "boolean"}}),
-    "UserClearance": _obj({"username": STR, "clearance": NSTR}),
+    "PasswordReset": _obj({"username": STR, "password": STR, "must_change_password": {"type": "boolean"}}),
+    "UserClearance": _obj({"username": STR, "clearance": STR, "departments": {"type": "array", "items": STR},
+                           "categories": {"type": "array", "items": STR}}),
     "Token": _obj({"id": INT, "name": STR, "hint": STR, "expires_at": NSTR, "revoked": {"type": "boolean"}}),
     "NewToken": {"allOf": [{"$ref": "#/components/schemas/Token"}, _obj({"token": STR})]},
     "Tokens": _obj({"tokens": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}}}),
@@ -72,17 +75,25 @@ SCHEMAS: dict[str, Any] = {
     "LoanSummary": _obj({"id": INT, "number": STR, "requester": STR, "form": STR, "purpose": STR, "level": STR,
                          "status": STR, "created_at": NSTR}),
     "LoanList": _obj({"requests": {"type": "array", "items": {"$ref": "#/components/schemas/LoanSummary"}}}),
-    "Loan": _obj({
-        "id": INT, "number": STR, "requester": STR, "form": STR, "purpose": STR, "level": STR, "status": STR,
-        "rule": STR, "steps": {"type": "array", "items": {"type": "array", "items": STR}},
-        "readers": {"type": "array", "items": STR}, "reason": STR,
-        "items": {"type": "array", "items": {"type": "object", "required": ["code", "title", "secrecy"],
-                                             "properties": {"record": INT, "volume": INT, "code": NSTR,
-                                                            "title": NSTR, "secrecy": STR}}},
-        "approvals": {"type": "array", "items": _obj({"step": INT, "approver": STR, "decision": STR, "reason": STR})},
-        "loans": {"type": "array", "items": _obj({"id": INT, "volume": INT, "due_on": STR,
-                                                 "active": {"type": "boolean"}})},
-    }),
+    "Loan": {
+        "type": "object",
+        "required": ["id", "number", "requester", "form", "purpose", "level", "status", "rule", "steps", "readers",
+                     "reason", "items", "approvals", "loans"],
+        "properties": {
+            "id": INT, "number": STR, "requester": STR, "form": STR, "purpose": STR, "level": STR, "status": STR,
+            "rule": STR, "steps": {"type": "array", "items": {"type": "array", "items": STR}},
+            "readers": {"type": "array", "items": STR}, "reason": STR,
+            "items": {"type": "array", "items": {"type": "object", "required": ["code", "title", "secrecy"],
+                                                 "properties": {"record": INT, "volume": INT, "code": NSTR,
+                                                                "title": NSTR, "secrecy": STR}}},
+            "approvals": {"type": "array", "items": _obj({"step": INT, "approver": STR, "decision": STR,
+                                                          "reason": STR})},
+            "loans": {"type": "array", "items": _obj({"id": INT, "volume": INT, "due_on": STR,
+                                                     "active": {"type": "boolean"}})},
+            "extract": {"type": "boolean"},
+            "outside": {"type": "object", "nullable": True, "properties": {"name": STR, "unit": STR, "letter": STR}},
+        },
+    },
     "Notifications": _obj({"notifications": {"type": "array", "items": _obj(
         {"id": INT, "kind": STR, "target": STR, "message": STR, "created_at": NSTR})}}),
     "InventoryCheck": {"type": "object", "required": ["id", "room", "opened_by", "closed_at", "result"], "properties": {
@@ -90,6 +101,48 @@ SCHEMAS: dict[str, Any] = {
         "scanned_now": INT}},
     "InventoryChecks": _obj({"checks": {"type": "array", "items": {"$ref": "#/components/schemas/InventoryCheck"}}}),
     "LoanReturn": _obj({"loan": INT, "pages_ok": {"type": "boolean"}, "damage": STR}),
+    "Extract": {"type": "object", "required": ["id", "record", "kind", "reader", "description", "copies", "secrecy"],
+                "properties": {"id": INT, "record": INT, "kind": STR, "reader": STR, "description": STR, "pages": STR,
+                               "copies": INT, "secrecy": STR, "registered_by": STR, "registered_at": NSTR,
+                               "copies_in_circulation": INT}},
+    "Extracts": _obj({"extracts": {"type": "array", "items": {"$ref": "#/components/schemas/Extract"}}}),
+    "Relation": _obj({"id": INT, "username": STR, "relation": STR, "person_name": STR, "person_id_number": STR,
+                      "declared_at": NSTR}),
+    "Relations": _obj({"relations": {"type": "array", "items": {"$ref": "#/components/schemas/Relation"}}}),
+    "ApprovalRule": {"type": "object", "required": ["name", "steps"], "properties": {
+        "name": STR, "steps": {"type": "array", "items": {"type": "array", "items": STR}},
+        "min_level": NSTR, "extract": {"type": "boolean", "nullable": True},
+        "other_department": {"type": "boolean", "nullable": True}, "personnel": {"type": "boolean", "nullable": True}}},
+    "ApprovalMatrix": _obj({"rules": {"type": "array", "items": {"$ref": "#/components/schemas/ApprovalRule"}}}),
+    # Receiving (archive.lending.receiving)
+    "TransferItem": _obj({"line": INT, "archival_code": STR, "title": STR, "pages": INT, "transaction_no": STR,
+                          "arrived": {"type": "boolean", "nullable": True}, "pages_arrived": NINT,
+                          "problems": {"type": "array", "items": STR}, "decision": STR, "reason": STR}),
+    "TransferRegister": {"type": "object", "required": ["id", "department", "year", "category", "status", "handed_by",
+                                                        "dept_head"], "properties": {
+        "id": INT, "department": STR, "year": INT, "category": STR, "status": STR, "handed_by": STR, "dept_head": STR,
+        "received_by": STR, "created_at": NSTR, "closed_at": NSTR,
+        "items": {"type": "array", "items": {"$ref": "#/components/schemas/TransferItem"}}}},
+    "TransferRegisters": _obj({"registers": {"type": "array",
+                                             "items": {"$ref": "#/components/schemas/TransferRegister"}}}),
+    "TransferCheck": _obj({"problems": {"type": "object", "additionalProperties": {"type": "array", "items": STR}},
+                           "not_listed": {"type": "array", "items": STR},
+                           "transactions_without_item": {"type": "array", "items": STR},
+                           "register": {"$ref": "#/components/schemas/TransferRegister"}}),
+    "FilingStatus": _obj({"year": INT, "deadline": STR, "passed": {"type": "boolean"}, "unfiled": INT}),
+    "Dossier": _obj({"id": INT, "person_id_number": STR, "person_name": STR,
+                     "materials": {"type": "object", "additionalProperties": {"type": "boolean"}},
+                     "missing": {"type": "array", "items": STR}, "problems": {"type": "array", "items": STR},
+                     "notice_text": STR, "notice_issued_at": NSTR, "undertaking_signed_at": NSTR, "checked_by": STR,
+                     "checked_at": NSTR}),
+    "PersonnelNotice": _obj({"id": INT, "number": STR, "person_id_number": STR, "person_name": STR, "to_unit": STR,
+                             "carrier": STR, "carrier_name": STR, "sent_by": STR, "sent_on": STR, "receipt_due": STR,
+                             "receipt_on": NSTR, "receipt_signed_by": STR, "chased_on": NSTR}),
+    "PersonnelNotices": _obj({"notices": {"type": "array", "items": {"$ref": "#/components/schemas/PersonnelNotice"}}}),
+    "PersonnelDesk": _obj({"dossiers": {"type": "array", "items": {"$ref": "#/components/schemas/Dossier"}},
+                           "notices": {"type": "array", "items": {"$ref": "#/components/schemas/PersonnelNotice"}},
+                           "to_chase": {"type": "array", "items": {"$ref": "#/components/schemas/PersonnelNotice"}},
+                           "materials": {"type": "array", "items": STR}}),
     "LoanRenewal": _obj({"loan": INT, "due_on": STR, "renewals": INT}),
     # Retention (retention/)
     "DueRow": {"type": "object", "required": ["id"], "properties": {
@@ -119,6 +172,12 @@ SCHEMAS: dict[str, Any] = {
             "id": NINT, "archival_code": STR, "title": NSTR, "seq_no": INT, "state": STR, "pages": NINT,
             "secrecy": STR, "reason": NSTR, "destroyed_at": NSTR}}}}},
     "Registers": _obj({"registers": {"type": "array", "items": {"$ref": "#/components/schemas/Register"}}}),
+    "Extension": _obj({"record_id": INT, "years": INT, "old_due": NSTR, "new_due": NSTR, "decided_by": STR}),
+    "SecrecyReview": _obj({"record_id": INT, "outcome": STR, "kind": STR, "secrecy": STR, "declassify_on": NSTR,
+                           "reviewer": STR}),
+    "LifecycleSettings": _obj({"settings": {"type": "object"}, "defaults": {"type": "object"},
+                               "minimums": {"type": "object"}}),
+    "Setting": _obj({"key": STR, "value": {}}),
     "ComplianceReport": {"type": "object", "required": ["as_of", "sections", "digest", "destroyed_chain_complete"],
                          "properties": {"as_of": STR, "sections": {"type": "object"}, "digest": STR,
                                         "destroyed_chain_complete": {"type": "boolean"}}},
@@ -185,7 +244,15 @@ def lending_paths() -> dict[str, Any]:
                             "purpose": {"type": "string", "maxLength": 1000},
                             "form": {"type": "string", "enum": ["reading_room", "electronic", "loan"]},
                             "record_ids": IDS, "volume_ids": IDS, "readers": NAMES,
-                            "days": {"type": "integer", "minimum": 1, "maximum": 365}}, ["purpose", "form"])),
+                            "days": {"type": "integer", "minimum": 1, "maximum": 365},
+                            "extract": {"type": "boolean"},
+                            "outside": {"type": "object", "description": "an outside unit's borrower, registered by "
+                                        "an archivist with the letter of introduction", "properties": {
+                                            "name": {"type": "string", "maxLength": 50},
+                                            "unit": {"type": "string", "maxLength": 100},
+                                            "letter": {"type": "string", "maxLength": 100},
+                                            "id_number": {"type": "string", "maxLength": 18}}}},
+                            ["purpose", "form"])),
         },
         "/api/v1/loans/inbox": {"get": _op("Pending requests whose next approval step is the user's role", "LoanList")},
         "/api/v1/loans/notifications": {"get": _op("The user's unread reminders (overdue loans)", "Notifications")},
@@ -197,6 +264,35 @@ def lending_paths() -> dict[str, Any]:
             "Reject with a reason", "Loan", params=loan,
             body=_jbody({"reason": {"type": "string", "maxLength": 500}}, ["reason"]))},
         "/api/v1/loans/{request_id}/cancel": {"post": _op("The requester withdraws the request", "Loan", params=loan)},
+        "/api/v1/loans/{request_id}/close": {"post": _op(
+            "Close an issued reading-room or electronic consultation: its grants are revoked (archivists)", "Loan",
+            params=loan)},
+        "/api/v1/loans/{request_id}/extracts": {
+            "get": _op("Extracts and copies registered under a request", "Extracts", params=loan),
+            "post": _op("Register an extract or copy under an approved extract request (archivists)", "Extract",
+                        params=loan, status="201", body=_jbody({
+                            "record_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                            "reader": {"type": "string", "maxLength": 50},
+                            "description": {"type": "string", "maxLength": 1000},
+                            "pages": {"type": "string", "maxLength": 50},
+                            "copies": {"type": "integer", "minimum": 1, "maximum": 100},
+                            "kind": {"type": "string", "enum": ["extract", "copy"]}},
+                            ["record_id", "reader", "description"]))},
+        "/api/v1/loans/matrix": {
+            "get": _op("The approval matrix in force", "ApprovalMatrix"),
+            "put": _op("Replace the approval matrix (system administrator)", "ApprovalMatrix", body=_jbody({
+                "rules": {"type": "array", "minItems": 1, "maxItems": 50,
+                          "items": {"$ref": "#/components/schemas/ApprovalRule"}}}, ["rules"]))},
+        "/api/v1/relations": {
+            "get": _op("Declared identity and relatives (one's own; the security officer: anyone's)", "Relations",
+                       params=[_q("user", {"type": "string", "maxLength": 50})]),
+            "post": _op("Declare oneself or a relative (the security officer: for any user)", "Relation",
+                        status="201", body=_jbody({
+                            "relation": {"type": "string", "enum": ["self", "spouse", "parent", "child", "sibling",
+                                                                    "in_law", "other_close"]},
+                            "person_id_number": {"type": "string", "minLength": 18, "maxLength": 18},
+                            "person_name": {"type": "string", "maxLength": 50},
+                            "username": {"type": "string", "maxLength": 50}}, ["relation", "person_id_number"]))},
         "/api/v1/loans/{request_id}/issue": {"post": _op(
             "Issue an approved request (archivists): volumes leave the store, or viewing grants open", "Loan",
             params=loan, body=_jbody({"accompanied_by": {"type": "string", "maxLength": 50},
@@ -228,6 +324,73 @@ def lending_paths() -> dict[str, Any]:
             params=[{"name": "kind", "in": "path", "required": True, "schema": {
                 "type": "string", "enum": ["loans", "consultation", "inout", "overdue"]}},
                 _q("format", {"type": "string", "enum": ["csv", "xlsx", "pdf"]})])},
+    }
+
+
+def receiving_paths() -> dict[str, Any]:
+    register = [_p("register_id")]
+    text = {"type": "string", "maxLength": 500}
+    name = {"type": "string", "minLength": 1, "maxLength": 50}
+    id_number = {"type": "string", "minLength": 18, "maxLength": 18}
+    return {
+        "/api/v1/transfers": {
+            "get": _op("Transfer registers the user may know of (archivists; the department's own)",
+                       "TransferRegisters", params=[_q("status", {
+                           "type": "string", "enum": ["unsigned", "submitted", "checked", "closed"]})]),
+            "post": _op("Submit a transfer register of one's department (the department head signs next)",
+                        "TransferRegister", status="201", body=_jbody({
+                            "department": {"type": "string", "maxLength": 50},
+                            "year": {"type": "integer", "minimum": 1900, "maximum": 9999},
+                            "category": {"type": "string", "maxLength": 2},
+                            "lines": {"type": "array", "maxItems": 2000, "items": {"type": "object", "properties": {
+                                "archival_code": {"type": "string", "maxLength": 60}, "title": text,
+                                "pages": {"type": "integer", "minimum": 0, "maximum": 100000},
+                                "transaction_no": {"type": "string", "maxLength": 50}},
+                                "required": ["archival_code"]}}}, ["department", "year", "category", "lines"]))},
+        "/api/v1/transfers/filing-status": {"get": _op(
+            "Last year's records not yet filed (as the user may see them) and the filing deadline", "FilingStatus")},
+        "/api/v1/transfers/{register_id}": {"get": _op("One transfer register", "TransferRegister", params=register)},
+        "/api/v1/transfers/{register_id}/sign": {"post": _op(
+            "The department head signs the register", "TransferRegister", params=register)},
+        "/api/v1/transfers/{register_id}/check": {"post": _op(
+            "Check what arrived (archivists): pages counted per code, and the business system's CSV", "TransferCheck",
+            params=register, body=_jbody({
+                "arrived": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0,
+                                                                       "maximum": 100000}},
+                "transactions_csv": {"type": "string", "maxLength": 1000000}}, ["arrived"]))},
+        "/api/v1/transfers/{register_id}/decide": {"post": _op(
+            "Accept (log in, shelve) or reject one checked item (archivists)", "TransferRegister", params=register,
+            body=_jbody({"archival_code": {"type": "string", "maxLength": 60},
+                         "decision": {"type": "string", "enum": ["accept", "reject"]}, "reason": text,
+                         "shelf": {"type": "string", "maxLength": 100}}, ["archival_code", "decision"]))},
+        "/api/v1/personnel": {"get": _op(
+            "Personnel-file intake and transfer (personnel archivists): checklists, notices, receipts to chase",
+            "PersonnelDesk")},
+        "/api/v1/personnel/dossiers": {"post": _op(
+            "Check an incoming personnel dossier against the key materials", "Dossier", status="201", body=_jbody({
+                "person_id_number": id_number, "person_name": name,
+                "present": {"type": "array", "maxItems": 50, "items": {"type": "string", "maxLength": 100}},
+                "problems": {"type": "array", "maxItems": 50, "items": text}},
+                ["person_id_number", "person_name"]))},
+        "/api/v1/personnel/dossiers/{dossier_id}/notice": {"post": _op(
+            "Issue the one-time missing-materials notice (告知承诺)", "Dossier", params=[_p("dossier_id")])},
+        "/api/v1/personnel/dossiers/{dossier_id}/undertaking": {"post": _op(
+            "Record the undertaking the person signed", "Dossier", params=[_p("dossier_id")])},
+        "/api/v1/personnel/notices": {"post": _op(
+            "Send a personnel file to another unit with a transfer notice and receipt slip", "PersonnelNotice",
+            status="201", body=_jbody({
+                "person_id_number": id_number, "person_name": name,
+                "to_unit": {"type": "string", "minLength": 1, "maxLength": 100},
+                "carrier": {"type": "string", "enum": ["courier", "messenger"]}, "carrier_name": name,
+                "carrier_id_number": {"type": "string", "maxLength": 18}},
+                ["person_id_number", "person_name", "to_unit", "carrier", "carrier_name"]))},
+        "/api/v1/personnel/notices/{notice_id}/receipt": {"post": _op(
+            "Record the returned receipt slip", "PersonnelNotice", params=[_p("notice_id")],
+            body=_jbody({"signed_by": name}, ["signed_by"]))},
+        "/api/v1/personnel/notices/{notice_id}/chase": {"post": _op(
+            "Record that an overdue receipt slip was chased", "PersonnelNotice", params=[_p("notice_id")])},
+        "/api/v1/personnel/receipts-to-chase": {"get": _op(
+            "Transfer notices whose receipt slip is overdue", "PersonnelNotices")},
     }
 
 
@@ -283,6 +446,21 @@ def retention_paths() -> dict[str, Any]:
         "/api/v1/retention/registers/{register_id}/pdf": {"get": _op(
             "The register (or, with certificate=1, the destruction certificate) as PDF", PDF, params=[
                 *register, _q("certificate", {"type": "string", "enum": ["0", "1"]})])},
+        "/api/v1/retention/records/{record_id}/extend": {"post": _op(
+            "Keep one record N more years past its due date (appraisers)", "Extension", params=[_p("record_id")],
+            body=_jbody({"years": {"type": "integer", "minimum": 1, "maximum": 100}, "reason": text},
+                        ["years", "reason"]))},
+        "/api/v1/retention/records/{record_id}/secrecy-review": {"post": _op(
+            "Review a state secret: declassify, extend its term, or keep it (security officer)", "SecrecyReview",
+            params=[_p("record_id")], body=_jbody({
+                "outcome": {"type": "string", "enum": ["declassify", "extend", "keep"]}, "note": text,
+                "until": {"type": "string", "format": "date"}}, ["outcome"]))},
+        "/api/v1/retention/settings": {"get": _op("The life-cycle settings in force", "LifecycleSettings")},
+        "/api/v1/retention/settings/{key}": {"post": _op(
+            "Change one life-cycle setting (system administrator; legal minimums only made stricter)", "Setting",
+            params=[{"name": "key", "in": "path", "required": True,
+                     "schema": {"type": "string", "minLength": 1, "maxLength": 60}}],
+            body=_jbody({"value": {}}, ["value"]))},
         "/api/v1/retention/report": {"get": _op(
             "The auditors' compliance report as of a date", {"content": {
                 "application/json": {"schema": {"$ref": "#/components/schemas/ComplianceReport"}},
@@ -298,8 +476,15 @@ CONFIG_SCHEMAS: dict[str, Any] = {
     "Rule": _obj({"id": INT, "scheme": STR, "category": STR, "kind": STR, "keywords": {"type": "array", "items": STR},
                   "retention": STR, "note": STR, "version": INT}),
     "Rules": _obj({"rules": {"type": "array", "items": {"$ref": "#/components/schemas/Rule"}}}),
-    "RuleChange": _obj({"version": INT, "old_rule": INT, "new_rule": INT, "old_retention": STR,
-                        "new_retention": STR, "recomputed": INT}),
+    "RuleChange": _obj({"id": INT, "status": {"type": "string", "enum": ["proposed", "approved", "rejected"]},
+                        "version": INT, "old_rule": NINT, "new_rule": NINT, "old_retention": STR,
+                        "new_retention": STR, "reason": STR, "proposed_by": STR, "proposed_at": NSTR,
+                        "decided_by": NSTR, "decided_at": NSTR, "decision_note": STR, "category": NSTR,
+                        "kind": NSTR, "keywords": {"type": "array", "items": STR, "nullable": True},
+                        "recomputed": INT}),
+    "Schedule": _obj({"rules": {"type": "array", "items": {"$ref": "#/components/schemas/Rule"}},
+                      "pending": {"type": "array", "items": {"$ref": "#/components/schemas/RuleChange"}},
+                      "version": INT}),
     "ClassifierStatus": _obj({"model_path": STR, "trained_at": NSTR, "corrections": INT}),
     "TrainingReport": _obj({"model_path": STR, "corrections": INT,
                             "accuracy": {"type": "object", "additionalProperties": {"type": "number"}},
@@ -323,11 +508,28 @@ def config_paths() -> dict[str, Any]:
         "/api/v1/admin/categories/{code}": {"post": _op(
             "Rename, deactivate or reactivate a category (system administrator)", "Category", params=code,
             body=_jbody({"name_zh": STR, "name_en": STR, "active": {"type": "boolean"}}, []))},
-        "/api/v1/admin/schedule": {"get": _op("The active retention schedule entries (system administrator)", "Rules")},
+        "/api/v1/admin/schedule": {
+            "get": _op("The schedule in force and the changes waiting (administrator and approvers)", "Schedule"),
+            "post": _op("Propose a new entry; it takes effect once another person approves it", "RuleChange",
+                        status="201", body=_jbody({
+                            "category": {"type": "string", "maxLength": 2}, "kind": {"type": "string", "maxLength": 100},
+                            "keywords": {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 50}},
+                            "retention": {"type": "string", "maxLength": 5}, "reason": {"type": "string", "maxLength": 500},
+                            "scheme": {"type": "string", "maxLength": 20}}, ["category", "kind", "retention", "reason"])),
+        },
         "/api/v1/admin/schedule/{rule_id}": {"post": _op(
-            "Change an entry's retention; approved by a director, leader or office director (system administrator)",
-            "RuleChange", params=[_p("rule_id")],
-            body=_jbody({"retention": STR, "reason": STR, "approved_by": STR}, ["retention", "reason", "approved_by"]))},
+            "Propose a new retention for an entry (administrator or approver); another approver decides",
+            "RuleChange", params=[_p("rule_id")], status="201",
+            body=_jbody({"retention": {"type": "string", "maxLength": 5}, "reason": {"type": "string", "maxLength": 500},
+                         "keywords": {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 50}}},
+                        ["retention", "reason"]))},
+        "/api/v1/admin/schedule/changes/{change_id}/approve": {"post": _op(
+            "Approve a proposed change and apply it (director, leader or office director; not the proposer)",
+            "RuleChange", params=[_p("change_id")])},
+        "/api/v1/admin/schedule/changes/{change_id}/reject": {"post": _op(
+            "Reject a proposed change with a reason (director, leader or office director; not the proposer)",
+            "RuleChange", params=[_p("change_id")],
+            body=_jbody({"reason": {"type": "string", "maxLength": 500}}, ["reason"]))},
         "/api/v1/admin/classifier": {"get": _op("The active classifier model and the number of corrections",
                                                 "ClassifierStatus")},
         "/api/v1/admin/classifier/train": {"post": _op(
@@ -397,14 +599,18 @@ def document() -> dict[str, Any]:
             "/api/v1/audit/verify": {"post": _op("Verify the audit chain (auditors)", "Verification")},
             "/api/v1/users": {
                 "get": _op("Accounts (administrator, security officer)", "Users"),
-                "post": _op("Create an account at clearance internal (system administrator)", "NewUser", status="201",
+                "post": _op("Create an ordinary account at clearance internal with a one-time password, shown "
+                            "once (system administrator; never an officer)", "NewUser", status="201",
                             body=_jbody({"username": STR, "role": STR, "display_name": STR}, ["username", "role"])),
             },
             "/api/v1/users/{username}/active": {"post": _op(
                 "Enable or disable an account (system administrator)", "UserActive", params=[_name("username")],
                 body=_jbody({"active": {"type": "boolean"}}, ["active"]))},
+            "/api/v1/users/{username}/password-reset": {"post": _op(
+                "Reset an ordinary account to a one-time password, shown once (system administrator)",
+                "PasswordReset", params=[_name("username")])},
             "/api/v1/users/{username}/clearance": {"post": _op(
-                "Set clearance and scope (security officer)", "UserClearance", params=[_name("username")],
+                "Set clearance and scope (security officer; a scope left out stays as it is)", "UserClearance", params=[_name("username")],
                 body=_jbody({"clearance": STR, "departments": {"type": "array", "items": STR},
                              "categories": {"type": "array", "items": STR}}, ["clearance"]))},
             "/api/v1/volumes": {"get": _op("Volumes the user may see, with shelf positions", "Volumes",
@@ -420,6 +626,7 @@ def document() -> dict[str, Any]:
             "/api/v1/tokens/{token_id}/revoke": {"post": _op("Revoke one of the caller's tokens", "Token",
                                                              params=[_p("token_id")])},
             **lending_paths(),
+            **receiving_paths(),
             **retention_paths(),
             **config_paths(),
         },

@@ -30,7 +30,8 @@ def _date(value: str | None, name: str) -> dt.date | None:
 
 
 def build_query(viewer: Viewer, args: Mapping, *, multi) -> object:  # noqa: ANN001 - search.model.SearchQuery
-    """`multi(name)` returns every value of a repeated argument (request.args.getlist)."""
+    """`multi(name)` returns every value of a repeated argument (request.args.getlist). The
+    search service runs it as the person acting, whoever `viewer` is."""
     from search.model import FILTER_FIELDS, SearchQuery
 
     filters = {}
@@ -50,14 +51,3 @@ def build_query(viewer: Viewer, args: Mapping, *, multi) -> object:  # noqa: ANN
         size=_int(args.get("size"), 10, "size"),
         search_after=args.get("cursor") or None,
     )
-
-
-def run_search(services, db, query) -> object:  # noqa: ANN001
-    """Search as the viewer (the service trims hits by policy); the search itself is audited."""
-    from archive import audit
-
-    result = services.search_service().search(query)
-    audit.record(db, query.viewer.username, "search", "",
-                 {"q": query.text[:200], "filters": {k: list(v) for k, v in query.filters.items()},
-                  "total": result.total, "page": query.page})
-    return result

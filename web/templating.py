@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 
 from archive.codes import DEFAULT_CATEGORIES, RETENTION_ZH, ROLE_ZH, SECRECY_ZH, Retention, Role, Secrecy
 from archive.policy import READER_ROLES, Action, may
+from retention.schedule import may_approve as schedule_approver
 
 _EM = re.compile(r"</?em>")
 
@@ -98,6 +99,8 @@ def navigation() -> list[tuple[str, str]]:
         items.append(("admin.users", _("用户管理")))
     if may(viewer, Action.ADMINISTER):
         items += [("config.categories", _("门类管理")), ("config.schedule", _("保管期限表"))]
+    elif schedule_approver(viewer.role.value):  # approves the schedule changes proposed there
+        items.append(("config.schedule", _("保管期限表")))
     if may(viewer, Action.ADMINISTER) or may(viewer, Action.FILE):
         items.append(("config.classifier", _("分类模型")))
     items.append(("admin.tokens", _("API 令牌")))

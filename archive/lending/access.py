@@ -1,25 +1,91 @@
-"""Record and volume look-ups that always go through archive.policy: what a viewer may not see
-does not exist for them (NotFound, never Forbidden, so existence does not leak)."""
+"""Who acts, and what exists for them: every lending service starts here.
+
+`acting` turns the identity a face hands over into the person the service acts for, re-read in
+the service's own unit of work through `archive.identity.active_user`: the one rule that a
+disabled account acts nowhere (library, CLI, web and API alike). Every other person a service
+names (a reader, an accompanying archivist, a department head) is looked up the same way.
+
+Record and volume look-ups go through archive.policy: what a viewer may not see does not exist for
+them (NotFound, never Forbidden, so existence does not leak).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import dataclasses
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.codes import SECRECY_ORDER, Secrecy
-from archive.errors import NotFound
+from archive.codes import Secrecy
+from archive.errors import Forbidden, NotFound
+from archive.identity import Identity, active_user
 from archive.lending.messages import msg
 from archive.models import Record, User, Volume
-from archive.policy import Viewer, can_see, rank
-from archive.users import get_user
+from archive.policy import Action, Viewer, can_see, rank, require
+
+# What a face hands a lending service: the acting identity (or its policy view). A bare user name
+# is accepted from library callers not yet moved to identities; it is resolved like the others.
+Who = Identity | Viewer | str
 
 
-def viewer_of(session: Session, username: str) -> Viewer:
-    return Viewer.of(get_user(session, username))
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    """The person a service acts for, as the catalog knows them now (active, current role and clearance)."""
+
+    viewer: Viewer
+    user: User
+
+    @property
+    def username(self) -> str:
+        return self.viewer.username
+
+    @property
+    def home_department(self) -> str:
+        """The first department of a user's scope is their own (home) department."""
+        return self.user.departments[0] if self.user.departments else ""
+
+
+def acting(session: Session, who: Who | Actor) -> Actor:
+    """The person behind `who`, re-read in this unit of work. A disabled or unknown account is
+    refused (Forbidden); so is a system process: lending is done by people, in their own name."""
+    if isinstance(who, Actor):
+        return who
+    if isinstance(who, Identity):
+        viewer: Viewer | None = who.viewer
+    elif isinstance(who, Viewer):
+        viewer = who
+    elif isinstance(who, str):
+        viewer = None
+    else:
+        raise TypeError(f"a lending service acts for an Identity, not {type(who).__name__}")
+    if viewer is not None and viewer.system:
+        raise Forbidden(msg("person_only", name=viewer.username))
+    user = active_user(session, viewer.username if viewer is not None else who)  # type: ignore[arg-type]
+    return Actor(Viewer.of(user), user)
+
+
+def acting_for(session: Session, who: Who | Actor, action: Action) -> Actor:
+    """`acting`, then the role-level permission the service needs (archive.policy.require)."""
+    actor = acting(session, who)
+    require(actor.viewer, action)
+    return actor
 
 
 def user_of(session: Session, username: str) -> User:
-    return get_user(session, username)
+    """Another person a service names (reader, accompanying archivist, department head): active only."""
+    return active_user(session, username)
+
+
+def viewer_of(session: Session, who: Who | Actor) -> Viewer:
+    """The policy view of a person, as the catalog knows them now (active accounts only)."""
+    return acting(session, who).viewer
+
+
+def name_of(who: Who | Actor) -> str:
+    """The user name behind `who`, for look-ups that decide nothing (whose grant is this?)."""
+    if isinstance(who, str):
+        return who
+    return who.username
 
 
 def highest(levels) -> str:  # noqa: ANN001
@@ -43,15 +109,18 @@ def volume_level(session: Session, volume: Volume) -> str:
     return highest(levels | {volume.secrecy})
 
 
+MAX_ID = 2**31 - 1  # larger numbers (from a URL or a form) would overflow the database's integer
+
+
 def visible_record(session: Session, viewer: Viewer, record_id: int) -> Record:
-    record = session.get(Record, record_id)
+    record = session.get(Record, record_id) if 0 < record_id <= MAX_ID else None
     if record is None or not can_see(viewer, record):
         raise NotFound(msg("not_found", what=f"record {record_id}"))
     return record
 
 
 def visible_volume(session: Session, viewer: Viewer, volume_id: int) -> VolumeView:
-    volume = session.get(Volume, volume_id)
+    volume = session.get(Volume, volume_id) if 0 < volume_id <= MAX_ID else None
     if volume is None:
         raise NotFound(msg("not_found", what=f"volume {volume_id}"))
     view = VolumeView(volume, volume_level(session, volume))
@@ -62,11 +131,3 @@ def visible_volume(session: Session, viewer: Viewer, volume_id: int) -> VolumeVi
 
 def volume_by_code(session: Session, code: str) -> Volume | None:
     return session.execute(select(Volume).where(Volume.archival_code == code)).scalar_one_or_none()
-
-
-def levels_up_to(level: str) -> list[str]:
-    return [s.value for s in SECRECY_ORDER if s.rank <= Secrecy(level).rank]
-
-
-def count_records(session: Session, volume_id: int) -> int:
-    return session.execute(select(func.count()).where(Record.volume_id == volume_id)).scalar_one()

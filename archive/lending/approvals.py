@@ -2,8 +2,8 @@
 
 Each row names conditions on a request (lowest secrecy level that triggers it, extract, another
 department, personnel file) and a chain of steps; each step is one approval by any of the
-listed roles. An administrator replaces the rows with `set_matrix`; an empty table means the
-shipped defaults below. Outside borrowers need their papers first and then follow the same rows.
+listed roles. The system administrator replaces the rows with `set_matrix` (Action.ADMINISTER);
+an empty table means the shipped defaults below. Outside borrowers need their papers first and then follow the same rows.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from archive import audit
 from archive.codes import Role
 from archive.errors import ValidationError
+from archive.lending.access import Actor, Who, acting, acting_for
 from archive.lending.models import ApprovalRule
-from archive.policy import rank
+from archive.policy import Action, rank
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,8 +71,41 @@ def load_matrix(session: Session) -> tuple[Rule, ...]:
     )
 
 
-def set_matrix(session: Session, actor: str, rules: list[Rule]) -> None:
+def matrix(session: Session, who: Who | Actor) -> tuple[Rule, ...]:
+    """The matrix in force (any signed-in person may read which chain a request will take)."""
+    acting(session, who)
+    return load_matrix(session)
+
+
+def rule_from_dict(data: dict) -> Rule:
+    """A row as the faces send it: {"name", "steps": [[role, ...], ...], "min_level"?, "extract"?,
+    "other_department"?, "personnel"?}."""
+    if not isinstance(data, dict):
+        raise ValidationError("every row of the approval matrix is an object")
+    name, steps = data.get("name"), data.get("steps")
+    if not isinstance(name, str) or not name.strip() or len(name) > 50:
+        raise ValidationError("every row of the approval matrix has a name of at most 50 characters")
+    if not isinstance(steps, list) or not all(isinstance(s, list) and all(isinstance(r, str) for r in s)
+                                              for s in steps):
+        raise ValidationError(f"row {name}: steps is a list of lists of roles")
+    flags = {}
+    for key in ("extract", "other_department", "personnel"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, bool):
+            raise ValidationError(f"row {name}: {key} is true, false or absent")
+        flags[key] = value
+    level = data.get("min_level")
+    if level is not None:
+        try:
+            rank(level)
+        except ValueError:
+            raise ValidationError(f"row {name}: unknown level {level!r}") from None
+    return Rule(name.strip(), tuple(tuple(s) for s in steps), level, **flags)
+
+
+def set_matrix(session: Session, who: Who | Actor, rules: list[Rule]) -> None:
     """Replace the configured matrix (audited). The last row must match everything."""
+    actor = acting_for(session, who, Action.ADMINISTER).username
     if not rules or rules[-1].matches(RequestFacts("public")) is False:
         raise ValidationError("the last row of the approval matrix must match every request")
     roles = {r.value for r in Role}

@@ -1,5 +1,7 @@
 """Stock check (盘点, every six months): scan volume codes shelf by shelf, then close the check to
-get missing, misplaced and unexpected volumes. The result stays on the check row."""
+get missing, misplaced and unexpected volumes. The result stays on the check row.
+
+Stock checks are the archivists' (Action.LEND); each function takes the acting identity first."""
 
 from __future__ import annotations
 
@@ -8,23 +10,25 @@ from sqlalchemy.orm import Session
 
 from archive import audit
 from archive.clock import utcnow
-from archive.errors import Conflict, Forbidden, NotFound
-from archive.lending.access import viewer_of
+from archive.errors import Conflict, NotFound, ValidationError
+from archive.lending.access import MAX_ID, Actor, Who, acting_for
 from archive.lending.messages import msg
 from archive.lending.models import InventoryCheck, InventoryScan
 from archive.lending.store import parse_path
 from archive.models import Location, Volume
-from archive.policy import Action, Viewer, may
+from archive.policy import Action, Viewer
 from archive.visibility import can_see_volume
 
 
-def _archivist(session: Session, actor: str) -> None:
-    if not may(viewer_of(session, actor), Action.LEND):
-        raise Forbidden(f"{actor} may not run a stock check")
+def _archivist(session: Session, who: Who | Actor) -> Actor:
+    return acting_for(session, who, Action.LEND)
 
 
-def open_check(session: Session, actor: str, room: str = "") -> InventoryCheck:
-    _archivist(session, actor)
+def open_check(session: Session, who: Who | Actor, room: str = "") -> InventoryCheck:
+    actor = _archivist(session, who).username
+    room = room.strip()
+    if len(room) > 20:
+        raise ValidationError("a room name has at most 20 characters")
     check = InventoryCheck(room=room, opened_by=actor)
     session.add(check)
     session.flush()
@@ -32,21 +36,28 @@ def open_check(session: Session, actor: str, room: str = "") -> InventoryCheck:
     return check
 
 
-def _open(session: Session, check_id: int) -> InventoryCheck:
-    check = session.get(InventoryCheck, check_id)
+def _get(session: Session, check_id: int) -> InventoryCheck:
+    check = session.get(InventoryCheck, check_id) if 0 < check_id <= MAX_ID else None
     if check is None:
         raise NotFound(msg("not_found", what=f"inventory check {check_id}"))
+    return check
+
+
+def _open(session: Session, check_id: int) -> InventoryCheck:
+    check = _get(session, check_id)
     if check.closed_at is not None:
         raise Conflict(msg("check_closed", id=check_id))
     return check
 
 
-def scan(session: Session, actor: str, check_id: int, shelf: str, codes: list[str]) -> int:
+def scan(session: Session, who: Who | Actor, check_id: int, shelf: str, codes: list[str]) -> int:
     """Record the codes found on one shelf (read by a barcode scanner or typed)."""
-    _archivist(session, actor)
+    actor = _archivist(session, who).username
     check = _open(session, check_id)
     path = "-".join(p for p in parse_path(shelf).values() if p)
     codes = [c.strip() for c in codes if c.strip()]
+    if len(codes) > 2000 or any(len(c) > 60 for c in codes):
+        raise ValidationError("one scan records at most 2000 volume codes of at most 60 characters")
     for code in codes:
         session.add(InventoryScan(check_id=check.id, location_path=path, code=code, scanned_by=actor))
     session.flush()
@@ -54,8 +65,9 @@ def scan(session: Session, actor: str, check_id: int, shelf: str, codes: list[st
     return len(codes)
 
 
-def close_check(session: Session, actor: str, check_id: int) -> dict:
-    _archivist(session, actor)
+def close_check(session: Session, who: Who | Actor, check_id: int) -> dict:
+    archivist = _archivist(session, who)
+    actor = archivist.username
     check = _open(session, check_id)
     scans = session.execute(select(InventoryScan).where(InventoryScan.check_id == check.id)).scalars().all()
     seen = {s.code: s.location_path for s in scans}
@@ -88,7 +100,20 @@ def close_check(session: Session, actor: str, check_id: int) -> dict:
     check.result, check.closed_at = result, utcnow()
     audit.record(session, actor, "inventory.close", f"inventory:{check.id}", {
         k: len(v) if isinstance(v, list) else v for k, v in result.items()})
-    return visible_result(session, viewer_of(session, actor), check)
+    return visible_result(session, archivist.viewer, check)
+
+
+def list_checks(session: Session, who: Who | Actor, limit: int = 50) -> list[tuple[InventoryCheck, dict]]:
+    """The latest checks, each with its result as the archivist may see it."""
+    viewer = _archivist(session, who).viewer
+    rows = session.execute(select(InventoryCheck).order_by(InventoryCheck.id.desc()).limit(limit)).scalars().all()
+    return [(check, visible_result(session, viewer, check)) for check in rows]
+
+
+def get_check(session: Session, who: Who | Actor, check_id: int) -> tuple[InventoryCheck, dict]:
+    viewer = _archivist(session, who).viewer
+    check = _get(session, check_id)
+    return check, visible_result(session, viewer, check)
 
 
 LISTS = ("missing", "misplaced", "unexpected", "on_loan")

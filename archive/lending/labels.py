@@ -8,20 +8,26 @@ import io
 from sqlalchemy.orm import Session
 
 from archive import audit
-from archive.errors import Forbidden
-from archive.lending.access import viewer_of, visible_volume
+from archive.errors import ValidationError
+from archive.lending.access import Actor, Who, acting_for, visible_volume
 from archive.lending.store import parse_path
-from archive.policy import Action, may
+from archive.policy import Action
 
 LABEL_W, LABEL_H = 180, 90  # points: 63.5 × 31.75 mm, a common label size
 COLUMNS, ROWS = 3, 8
 
 
-def labels_pdf(session: Session, actor: str, *, volume_ids: list[int] = (), shelves: list[str] = ()) -> bytes:
+MAX_LABELS = 500
+
+
+def labels_pdf(session: Session, who: Who | Actor, *, volume_ids: list[int] = (), shelves: list[str] = ()) -> bytes:
     """A4 sheets of labels. Volume labels carry code and shelf, never a title."""
-    viewer = viewer_of(session, actor)
-    if not may(viewer, Action.LEND):
-        raise Forbidden(f"{actor} may not print store labels")
+    archivist = acting_for(session, who, Action.LEND)
+    viewer, actor = archivist.viewer, archivist.username
+    if not volume_ids and not shelves:
+        raise ValidationError("choose at least one volume or shelf")
+    if len(volume_ids) + len(shelves) > MAX_LABELS:
+        raise ValidationError(f"at most {MAX_LABELS} labels at a time")
     items = []
     for vid in volume_ids:
         volume = visible_volume(session, viewer, vid).volume

@@ -38,8 +38,10 @@ def overdue_loans(session: Session) -> list[Loan]:
     ).scalars())
 
 
-def remind(session: Session, actor: str = "system:overdue") -> int:
-    """Notify each borrower of each overdue loan once per day; returns how many reminders went out."""
+def remind(session: Session, actor: str = "system:remind-overdue") -> int:
+    """Notify each borrower of each overdue loan once per day; returns how many reminders went out.
+    A periodic task (it acts on the system, as `actor`); borrowers are notified whatever their
+    account's state, outside borrowers through the archivist who lent the volume."""
     sent = 0
     for loan in overdue_loans(session):
         if loan.last_reminded_on == today():

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from archive import audit
 from archive.clock import today
 from archive.codes import SECRECY_ZH, Secrecy
-from archive.errors import Forbidden, ValidationError
-from archive.lending.access import VolumeView, viewer_of, volume_level
+from archive.errors import ValidationError
+from archive.lending.access import Actor, VolumeView, Who, acting_for, volume_level
 from archive.lending.models import Loan, LoanRequest, LoanRequestItem, StoreMovement
 from archive.models import Record, Volume
-from archive.policy import Action, Viewer, can_see, may
+from archive.policy import Action, Viewer, can_see
 
 KINDS = ("loans", "consultation", "inout", "overdue")
 FORMATS = ("csv", "xlsx", "pdf")
@@ -115,11 +115,14 @@ def _overdue(session: Session, viewer: Viewer) -> list[list[str]]:
     return out
 
 
-def export(session: Session, actor: str, kind: str, fmt: str) -> bytes:
+MEDIA_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               "pdf": "application/pdf"}
+
+
+def export(session: Session, who: Who | Actor, kind: str, fmt: str) -> bytes:
     """The register as a file; the export itself is audited."""
-    viewer = viewer_of(session, actor)
-    if not may(viewer, Action.EXPORT):
-        raise Forbidden(f"{actor} may not export registers")
+    exporter = acting_for(session, who, Action.EXPORT)
+    viewer, actor = exporter.viewer, exporter.username
     if fmt not in FORMATS:
         raise ValidationError(f"format must be one of {', '.join(FORMATS)}")
     data = rows(session, viewer, kind)

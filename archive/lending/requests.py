@@ -4,6 +4,9 @@ Forms: `reading_room` (阅档室查阅), `electronic` (在线查阅, time-limite
 (实物借出, volumes only). A request's chain is fixed when it is submitted, from the matrix of
 archive.lending.approvals. One active physical loan per volume is guaranteed by the partial
 unique index `uq_loans_active_volume`, so two archivists issuing at once yield one loan.
+
+Every function takes the acting identity first (archive.lending.access.acting: re-read in this
+unit of work, active accounts only), checks the policy, does the work and writes its audit event.
 """
 
 from __future__ import annotations
@@ -21,7 +24,16 @@ from archive.clock import today, utcnow
 from archive.codes import Role, Secrecy
 from archive.errors import Conflict, Forbidden, NotFound, ValidationError
 from archive.lending import approvals
-from archive.lending.access import VolumeView, highest, user_of, viewer_of, visible_record, visible_volume
+from archive.lending.access import (
+    Actor,
+    VolumeView,
+    Who,
+    acting,
+    highest,
+    viewer_of,
+    visible_record,
+    visible_volume,
+)
 from archive.lending.messages import msg
 from archive.lending.models import Approval, FamilyRelation, Loan, LoanRequest, LoanRequestItem, StoreMovement
 from archive.models import Record, Volume
@@ -35,7 +47,9 @@ PERSONNEL = "RS"
 
 @dataclasses.dataclass(frozen=True)
 class OutsideBorrower:
-    """A reader from another unit: the letter of introduction (介绍信) and an ID are mandatory."""
+    """A reader from another unit: the letter of introduction (介绍信) and an ID are mandatory.
+    The archivist at the desk registers the request; the outsider reads in the reading room or
+    borrows volumes (they have no account, so no electronic viewing)."""
 
     name: str
     unit: str
@@ -44,11 +58,13 @@ class OutsideBorrower:
 
 
 def create_request(
-    session: Session, actor: str, *, purpose: str, form: str, record_ids: list[int] = (),
+    session: Session, who: Who | Actor, *, purpose: str, form: str, record_ids: list[int] = (),
     volume_ids: list[int] = (), days: int = DEFAULT_DAYS, extract: bool = False,
     readers: list[str] | None = None, outside: OutsideBorrower | None = None,
 ) -> LoanRequest:
     """Check eligibility and submit; the approval chain is chosen here."""
+    requester = acting(session, who)
+    viewer, actor = requester.viewer, requester.username
     if form not in FORMS:
         raise ValidationError(f"form must be one of {', '.join(FORMS)}")
     if not purpose.strip():
@@ -57,10 +73,13 @@ def create_request(
         raise ValidationError("a request names at least one record or volume")
     if days <= 0:
         raise ValidationError("the period must be at least one day")
-    requester = user_of(session, actor)
-    viewer = Viewer.of(requester)
-    if outside is not None and not all(x.strip() for x in (outside.name, outside.unit, outside.letter, outside.id_number)):
-        raise ValidationError(msg("outside_papers"))
+    if outside is not None:
+        if not may(viewer, Action.LEND):
+            raise Forbidden(msg("outside_desk"))
+        if not all(x.strip() for x in (outside.name, outside.unit, outside.letter, outside.id_number)):
+            raise ValidationError(msg("outside_papers"))
+        if form == "electronic":
+            raise ValidationError(msg("outside_form"))
     readers = sorted(set(readers or ([] if outside else [actor])))
     reader_viewers = [viewer_of(session, name) for name in readers]
 
@@ -77,8 +96,7 @@ def create_request(
         raise ValidationError(msg("top_secret_form"))
     if personnel:
         _check_personnel(session, form, readers, record_ids, volume_ids)
-    # The first department of a user's scope is their own (home) department.
-    home = requester.departments[0] if requester.departments else ""
+    home = requester.home_department
     other = outside is not None or any(t.department and t.department != home for t, _ in targets)
     rule = approvals.chain_for(
         approvals.load_matrix(session), approvals.RequestFacts(level, extract, bool(other), personnel)
@@ -139,6 +157,8 @@ def _check_personnel(session: Session, form: str, readers: list[str], record_ids
 
 
 def get_request(session: Session, request_id: int, *, lock: bool = False) -> LoanRequest:
+    if not 0 < request_id <= 2**31 - 1:
+        raise NotFound(msg("not_found", what=f"request {request_id}"))
     query = select(LoanRequest).where(LoanRequest.id == request_id)
     if lock:  # refreshed under the row lock: a concurrent approval may have changed it
         query = query.with_for_update().execution_options(populate_existing=True)
@@ -148,12 +168,22 @@ def get_request(session: Session, request_id: int, *, lock: bool = False) -> Loa
     return request
 
 
-def visible_request(session: Session, viewer: Viewer, request_id: int) -> LoanRequest:
-    """A request exists for a viewer only if they may see every item in it (titles and counts)."""
+def visible_request(session: Session, who: Who | Actor, request_id: int) -> LoanRequest:
+    """A request exists for a viewer only if they take part in it (requester, reader) or handle
+    requests (approvers, archivists), and may see every item in it (titles and counts)."""
+    me = acting(session, who)
     request = get_request(session, request_id)
-    if not _sees_all(session, viewer, request):
+    if not _party(me, request) or not _sees_all(session, me.viewer, request):
         raise NotFound(msg("not_found", what=f"request {request_id}"))
     return request
+
+
+# Roles that handle other people's requests: the approvers and the archivists at the desk.
+HANDLING_ROLES = frozenset({Role.ARCHIVIST, Role.DEPT_HEAD, Role.OFFICE_DIRECTOR, Role.LEADER, Role.DIRECTOR})
+
+
+def _party(me: Actor, request: LoanRequest) -> bool:
+    return me.viewer.role in HANDLING_ROLES or me.username == request.requester or me.username in request.readers
 
 
 def _sees_all(session: Session, viewer: Viewer, request: LoanRequest) -> bool:
@@ -178,8 +208,11 @@ def _step_roles(request: LoanRequest) -> tuple[int, list[str]]:
     return done, request.steps[done]
 
 
-def _check_approver(session: Session, actor: str, request: LoanRequest) -> tuple[Viewer, int]:
-    viewer = viewer_of(session, actor)
+def _check_approver(session: Session, approver: Actor, request: LoanRequest) -> int:
+    viewer, actor = approver.viewer, approver.username
+    if request.requester == actor:
+        raise Forbidden(msg("own_request"))
+    _require_status(request, "pending")
     distinct_people([request.requester, *request.readers], [actor], what=f"request {request.number}")
     if actor in {a.approver for a in request.approvals}:
         raise Forbidden(f"{actor} approved an earlier step of {request.number} already")
@@ -190,16 +223,15 @@ def _check_approver(session: Session, actor: str, request: LoanRequest) -> tuple
         raise Forbidden(msg("not_your_step", roles=f"dept_head of {request.department}"))
     if not _sees_all(session, viewer, request):  # an approver cannot approve what does not exist for them
         raise NotFound(msg("not_found", what=f"request {request.id}"))
-    return viewer, step
+    return step
 
 
-def approve(session: Session, actor: str, request_id: int, note: str = "") -> LoanRequest:
+def approve(session: Session, who: Who | Actor, request_id: int, note: str = "") -> LoanRequest:
+    approver = acting(session, who)  # a disabled account approves nothing
+    actor = approver.username
     request = get_request(session, request_id, lock=True)
-    if request.requester == actor:
-        raise Forbidden(msg("own_request"))
-    _require_status(request, "pending")
-    viewer, step = _check_approver(session, actor, request)
-    session.add(Approval(request_id=request.id, step=step, approver=actor, role=viewer.role.value,
+    step = _check_approver(session, approver, request)
+    session.add(Approval(request_id=request.id, step=step, approver=actor, role=approver.viewer.role.value,
                          decision="approve", reason=note))
     if step + 1 == len(request.steps):
         if request.form == "loan":
@@ -211,15 +243,14 @@ def approve(session: Session, actor: str, request_id: int, note: str = "") -> Lo
     return request
 
 
-def reject(session: Session, actor: str, request_id: int, reason: str) -> LoanRequest:
+def reject(session: Session, who: Who | Actor, request_id: int, reason: str) -> LoanRequest:
+    approver = acting(session, who)
+    actor = approver.username
     if not reason.strip():
         raise ValidationError(msg("reason_required"))
     request = get_request(session, request_id, lock=True)
-    if request.requester == actor:
-        raise Forbidden(msg("own_request"))
-    _require_status(request, "pending")
-    viewer, step = _check_approver(session, actor, request)
-    session.add(Approval(request_id=request.id, step=step, approver=actor, role=viewer.role.value,
+    step = _check_approver(session, approver, request)
+    session.add(Approval(request_id=request.id, step=step, approver=actor, role=approver.viewer.role.value,
                          decision="reject", reason=reason))
     request.status, request.reason, request.closed_at = "rejected", reason, utcnow()
     session.flush()
@@ -235,21 +266,31 @@ def _refuse_if_on_loan(session: Session, request: LoanRequest) -> None:
             raise Conflict(msg("volume_on_loan", code=session.get(Volume, item.volume_id).archival_code))
 
 
-def _require_archivist(session: Session, actor: str, request: LoanRequest) -> Viewer:
-    viewer = viewer_of(session, actor)
+def _require_archivist(session: Session, who: Who | Actor, request: LoanRequest, *,
+                       readers: bool = True) -> Actor:
+    """The archivist at the desk, who is neither requester nor reader and may see every item.
+    `readers`: also re-check that every reader is still active and cleared (issuing, renewing,
+    extracts); taking a volume back or closing a viewing never waits on the reader."""
+    archivist = acting(session, who)
+    viewer, actor = archivist.viewer, archivist.username
     if viewer.role is not Role.ARCHIVIST or not may(viewer, Action.LEND):
         raise Forbidden(f"{actor} may not issue or take back loans")
     distinct_people([request.requester, *request.readers], [actor], what=f"issuing {request.number}")
     if not _sees_all(session, viewer, request):
         raise NotFound(msg("not_found", what=f"request {request.id}"))
-    for reader in request.readers:  # clearances or levels may have changed since the request
-        if not _sees_all(session, viewer_of(session, reader), request):
+    for reader in request.readers if readers else ():  # clearances or levels may have changed since the request
+        try:
+            reader_viewer = viewer_of(session, reader)
+        except Forbidden:
+            raise Conflict(msg("reader_inactive", reader=reader, number=request.number)) from None
+        if not _sees_all(session, reader_viewer, request):
             raise Conflict(f"{reader} is no longer cleared for every item of {request.number}")
-    return viewer
+    return archivist
 
 
-def cancel(session: Session, actor: str, request_id: int) -> LoanRequest:
+def cancel(session: Session, who: Who | Actor, request_id: int) -> LoanRequest:
     """The requester withdraws a request that was not issued yet."""
+    actor = acting(session, who).username
     request = get_request(session, request_id, lock=True)
     if request.requester != actor:
         raise Forbidden("only the requester cancels a request")
@@ -260,14 +301,16 @@ def cancel(session: Session, actor: str, request_id: int) -> LoanRequest:
 
 
 def issue_loans(
-    session: Session, actor: str, request_id: int, *, loan_days: int | None = None, carriers: list[str] = (),
+    session: Session, who: Who | Actor, request_id: int, *, loan_days: int | None = None, carriers: list[str] = (),
 ) -> list[Loan]:
     """Hand out the volumes of an approved `loan` request; each leaves the store (logged)."""
+    archivist = acting(session, who)
+    actor = archivist.username
     request = get_request(session, request_id, lock=True)
+    _require_archivist(session, archivist, request)
     _require_status(request, "approved")
     if request.form != "loan":
         raise ValidationError("use viewing.issue_grants for reading-room and electronic requests")
-    _require_archivist(session, actor, request)
     if rank(request.level) >= rank(Secrecy.TOP_SECRET) and len(set(carriers)) < 2:
         raise ValidationError(msg("two_carriers"))
     due = today() + dt.timedelta(days=loan_days or request.days)
@@ -294,10 +337,10 @@ def issue_loans(
     return loans
 
 
-def renew(session: Session, actor: str, loan_id: int, days: int = DEFAULT_DAYS) -> Loan:
+def renew(session: Session, who: Who | Actor, loan_id: int, days: int = DEFAULT_DAYS) -> Loan:
     loan = _get_loan(session, loan_id)
     request = get_request(session, loan.request_id)
-    _require_archivist(session, actor, request)
+    actor = _require_archivist(session, who, request).username
     if not loan.active:
         raise Conflict(f"loan {loan_id} was returned already")
     if loan.renewals >= MAX_RENEWALS:
@@ -316,11 +359,12 @@ class ReturnCheck:
     damage: str
 
 
-def return_loan(session: Session, actor: str, loan_id: int, *, pages_returned: int, damage: str = "") -> ReturnCheck:
+def return_loan(session: Session, who: Who | Actor, loan_id: int, *, pages_returned: int,
+                damage: str = "") -> ReturnCheck:
     """Take a volume back: count its pages against the contents list and note any damage."""
     loan = _get_loan(session, loan_id)
     request = get_request(session, loan.request_id, lock=True)
-    _require_archivist(session, actor, request)
+    actor = _require_archivist(session, who, request, readers=False).username
     if not loan.active:
         raise Conflict(f"loan {loan_id} was returned already")
     volume = session.get(Volume, loan.volume_id)
@@ -344,35 +388,34 @@ def return_loan(session: Session, actor: str, loan_id: int, *, pages_returned: i
 
 
 def _get_loan(session: Session, loan_id: int) -> Loan:
-    loan = session.get(Loan, loan_id)
+    loan = session.get(Loan, loan_id) if 0 < loan_id <= 2**31 - 1 else None
     if loan is None:
         raise NotFound(msg("not_found", what=f"loan {loan_id}"))
     return loan
 
 
-def list_requests(session: Session, actor: str, *, status: str | None = None) -> list[LoanRequest]:
+def list_requests(session: Session, who: Who | Actor, *, status: str | None = None) -> list[LoanRequest]:
     """Requests the viewer may know of: their own, or, for approvers and archivists, those whose
     every item they may see. Above clearance a request does not exist (nor count)."""
-    viewer = viewer_of(session, actor)
+    me = acting(session, who)
+    viewer, actor = me.viewer, me.username
     query = select(LoanRequest).order_by(LoanRequest.id)
     if status:
         query = query.where(LoanRequest.status == status)
     rows = session.execute(query).scalars().all()
-    staff_like = viewer.role not in (Role.ARCHIVIST, Role.DEPT_HEAD, Role.OFFICE_DIRECTOR, Role.LEADER, Role.DIRECTOR)
     out = []
     for request in rows:
-        if staff_like and actor != request.requester and actor not in request.readers:
-            continue
-        if _sees_all(session, viewer, request):
+        if _party(me, request) and _sees_all(session, viewer, request):
             out.append(request)
     audit.record(session, actor, "loan.list", "loans", {"status": status or "", "count": len(out)})
     return out
 
 
-def describe(session: Session, actor: str, request: LoanRequest) -> dict:
+def describe(session: Session, who: Who | Actor, request: LoanRequest) -> dict:
     """A request as plain data for the CLI and the web; items only as the viewer may see them."""
-    viewer = viewer_of(session, actor)
-    if not _sees_all(session, viewer, request):
+    me = acting(session, who)
+    viewer, actor = me.viewer, me.username
+    if not _party(me, request) or not _sees_all(session, viewer, request):
         raise NotFound(msg("not_found", what=f"request {request.id}"))
     items = []
     for item in request.items:
@@ -392,4 +435,7 @@ def describe(session: Session, actor: str, request: LoanRequest) -> dict:
                       for a in request.approvals],
         "loans": [{"id": x.id, "volume": x.volume_id, "due_on": x.due_on.isoformat(), "active": x.active}
                   for x in loans],
+        "extract": request.extract,
+        "outside": {"name": request.outside_name, "unit": request.outside_unit, "letter": request.outside_letter}
+        if request.outside_unit else None,
     }

@@ -1,5 +1,7 @@
 """The physical store: locations 库房-排-列-节-层, shelving with a history that is only appended
-to, and the in/out register (出入库登记) of every movement."""
+to, and the in/out register (出入库登记) of every movement.
+
+Shelving and movements are the archivists' who file (Action.FILE), on volumes they may see."""
 
 from __future__ import annotations
 
@@ -7,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import audit
-from archive.errors import NotFound, ValidationError
+from archive.errors import ValidationError
 from archive.holds import assert_volume_not_held
-from archive.lending.messages import msg
+from archive.lending.access import Actor, Who, acting_for, visible_volume
 from archive.lending.models import LocationHistory, StoreMovement
 from archive.models import Location, Volume
+from archive.policy import Action
 
 PARTS = ("room", "row", "column", "section", "layer")
 
@@ -36,18 +39,25 @@ def location(session: Session, path: str) -> Location:
     return found
 
 
-def shelve(session: Session, actor: str, volume_id: int, path: str, *, reason: str = "shelve") -> Volume:
-    volume = session.get(Volume, volume_id)
-    if volume is None:
-        raise NotFound(msg("not_found", what=f"volume {volume_id}"))
-    target = location(session, path)
+def _filer(session: Session, who: Who | Actor, volume_id: int) -> tuple[Actor, Volume]:
+    """The archivist who files, and the volume as they may see it (above clearance: NotFound)."""
+    archivist = acting_for(session, who, Action.FILE)
+    return archivist, visible_volume(session, archivist.viewer, volume_id).volume
+
+
+def shelve(session: Session, who: Who | Actor, volume_id: int, path: str, *, reason: str = "shelve") -> Volume:
+    archivist, volume = _filer(session, who, volume_id)
+    actor = archivist.username
+    if len(path) > 100 or len(reason) > 100:
+        raise ValidationError("a location has at most 100 characters, a reason at most 100")
+    target = location(session, path.strip())
     previous = volume.location_id
     if previous == target.id:
         return volume
     if previous is not None:  # first shelving is filing; a move of a held volume is refused
         assert_volume_not_held(session, volume, "move")
     session.add(LocationHistory(volume_id=volume.id, from_location_id=previous, location_id=target.id,
-                                actor=actor, reason=reason))
+                                actor=actor, reason=reason.strip() or "shelve"))
     volume.location_id = target.id
     session.flush()
     audit.record(session, actor, "volume.shelve", f"volume:{volume.archival_code}",
@@ -55,7 +65,9 @@ def shelve(session: Session, actor: str, volume_id: int, path: str, *, reason: s
     return volume
 
 
-def history(session: Session, volume_id: int) -> list[dict]:
+def history(session: Session, who: Who | Actor, volume_id: int) -> list[dict]:
+    """Where a volume has been shelved, oldest first."""
+    _filer(session, who, volume_id)
     rows = session.execute(
         select(LocationHistory, Location.path).join(Location, Location.id == LocationHistory.location_id)
         .where(LocationHistory.volume_id == volume_id).order_by(LocationHistory.id)
@@ -63,13 +75,20 @@ def history(session: Session, volume_id: int) -> list[dict]:
     return [{"at": h.moved_at.isoformat(), "to": path, "actor": h.actor, "reason": h.reason} for h, path in rows]
 
 
-def log_movement(session: Session, actor: str, volume_id: int, direction: str, reason: str, *,
+MOVEMENT_REASONS = ("receive", "transfer", "repair", "digitise", "reading_room", "other")
+
+
+def log_movement(session: Session, who: Who | Actor, volume_id: int, direction: str, reason: str, *,
                  carriers: list[str] = (), note: str = "") -> StoreMovement:
     """Anything entering or leaving the store that is not a loan (receiving, transfer, repair)."""
+    archivist, volume = _filer(session, who, volume_id)
+    actor = archivist.username
     if direction not in ("in", "out"):
         raise ValidationError("direction is in or out")
-    move = StoreMovement(volume_id=volume_id, direction=direction, reason=reason, actor=actor,
-                         carriers=list(carriers), note=note)
+    if reason not in MOVEMENT_REASONS:
+        raise ValidationError(f"reason must be one of {', '.join(MOVEMENT_REASONS)}")
+    move = StoreMovement(volume_id=volume.id, direction=direction, reason=reason, actor=actor,
+                         carriers=list(carriers), note=note[:500])
     session.add(move)
     session.flush()
     audit.record(session, actor, f"store.{direction}", f"volume:{volume_id}", {"reason": reason, "note": note})

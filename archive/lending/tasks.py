@@ -1,19 +1,19 @@
-"""Periodic lending tasks (Celery beat)."""
+"""Periodic lending tasks (Celery beat). Tasks act as `system`, channel task."""
 
 from __future__ import annotations
 
 from archive.celery_app import app
-from archive.config import load_settings
-from archive.db import Catalog
+from archive.identity import system
 from archive.lending import overdue
+from archive.runtime import Runtime
 
 
 @app.task(name="archive.lending.remind_overdue")
 def remind_overdue() -> int:
     """Chase overdue loans: in-app notifications and the e-mail hook; returns reminders sent."""
-    catalog = Catalog(load_settings().database_url)
+    runtime = Runtime(nudge="off")
     try:
-        with catalog.session() as session:
+        with runtime.unit_of_work(system("remind-overdue", channel="task")) as session:
             return overdue.remind(session)
     finally:
-        catalog.dispose()
+        runtime.close()

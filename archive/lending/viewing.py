@@ -17,7 +17,7 @@ from archive import audit, watermark
 from archive.clock import CHINA, utcnow
 from archive.codes import Role, Secrecy
 from archive.errors import Forbidden, ValidationError
-from archive.lending.access import user_of, viewer_of, visible_record
+from archive.lending.access import Actor, Who, acting, name_of, user_of, visible_record
 from archive.lending.messages import msg
 from archive.lending.models import LoanRequest, ViewingGrant
 from archive.lending.requests import PERSONNEL, _require_archivist, _require_status, get_request
@@ -28,20 +28,24 @@ PLACES = ("electronic", "reading_room")
 
 
 def issue_grants(
-    session: Session, actor: str, request_id: int, *, accompanied_by: str = "", hours: int | None = None,
+    session: Session, who: Who | Actor, request_id: int, *, accompanied_by: str = "", hours: int | None = None,
 ) -> list[ViewingGrant]:
-    """Open an approved reading-room or electronic request: one grant per reader and record."""
+    """Open an approved reading-room or electronic request: one grant per reader and record.
+
+    `accompanied_by` records the archivist who stays with a top-secret reader (an active
+    archivist who is not a reader); the issuing archivist acts, the name is recorded."""
+    archivist = acting(session, who)
+    actor = archivist.username
     request = get_request(session, request_id, lock=True)
+    _require_archivist(session, archivist, request)
     _require_status(request, "approved")
     if request.form not in PLACES:
         raise ValidationError("use requests.issue_loans for physical loans")
-    _require_archivist(session, actor, request)
     top_secret = request.level == Secrecy.TOP_SECRET
     if top_secret:
         if request.form != "reading_room":
             raise ValidationError(msg("reading_room_only"))
-        if not accompanied_by or user_of(session, accompanied_by).role != Role.ARCHIVIST.value \
-                or accompanied_by in request.readers:
+        if not accompanied_by or accompanied_by in request.readers or not _active_archivist(session, accompanied_by):
             raise ValidationError(msg("accompany"))
     until = utcnow() + (dt.timedelta(hours=hours) if hours else dt.timedelta(days=request.days))
     download = request.form == "electronic" and rank(request.level) < rank(Secrecy.SECRET) and not request.personnel
@@ -63,6 +67,13 @@ def issue_grants(
     return grants
 
 
+def _active_archivist(session: Session, username: str) -> bool:
+    try:
+        return user_of(session, username).role == Role.ARCHIVIST.value
+    except Forbidden:  # unknown or disabled: accompanies nobody
+        return False
+
+
 def _record_ids(session: Session, request: LoanRequest) -> list[int]:
     ids = [i.record_id for i in request.items if i.record_id is not None]
     volume_ids = [i.volume_id for i in request.items if i.volume_id is not None]
@@ -71,7 +82,10 @@ def _record_ids(session: Session, request: LoanRequest) -> list[int]:
     return sorted(set(ids))
 
 
-def current_grant(session: Session, username: str, record_id: int, *, place: str | None = None) -> ViewingGrant | None:
+def current_grant(session: Session, who: Who | Actor, record_id: int, *,
+                  place: str | None = None) -> ViewingGrant | None:
+    """The reader's current grant for a record, if any (a look-up: it decides nothing by itself)."""
+    username = name_of(who)
     now = utcnow()
     query = select(ViewingGrant).where(
         ViewingGrant.username == username, ViewingGrant.record_id == record_id, ViewingGrant.revoked_at.is_(None),
@@ -89,14 +103,15 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def view_page(
-    session: Session, actor: str, record_id: int, page_no: int, load_page: Callable[[Page], bytes], *,
+    session: Session, who: Who | Actor, record_id: int, page_no: int, load_page: Callable[[Page], bytes], *,
     place: str = "electronic",
 ) -> bytes:
     """Render one page for the viewer, watermarked (viewer, time, loan number); audited.
 
     `load_page` fetches the stored image and is called only after every check passed.
     """
-    viewer = viewer_of(session, actor)
+    reader = acting(session, who)
+    viewer, actor = reader.viewer, reader.username
     record = visible_record(session, viewer, record_id)
     if place not in PLACES:
         raise ValidationError(f"place must be one of {', '.join(PLACES)}")
@@ -114,7 +129,7 @@ def view_page(
         raise ValidationError(f"record {record_id} has no page {page_no}")
     number = get_request(session, grant.request_id).number if grant else "-"
     shown_at = utcnow().astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
-    name = user_of(session, actor).display_name or actor
+    name = reader.user.display_name or actor
     image = watermark.render(load_page(page), watermark.watermark_text(name, shown_at, number))
     audit.record(session, actor, "page.view", f"record:{record.id}", {
         "page": page_no, "loan": number, "place": place, "secrecy": record.secrecy,
@@ -123,10 +138,11 @@ def view_page(
     return image
 
 
-def may_download(session: Session, actor: str, record_id: int) -> bool:
-    viewer = viewer_of(session, actor)
+def may_download(session: Session, who: Who | Actor, record_id: int) -> bool:
+    reader = acting(session, who)
+    viewer = reader.viewer
     record = visible_record(session, viewer, record_id)
-    grant = current_grant(session, actor, record_id)
+    grant = current_grant(session, reader, record_id)
     if rank(record.secrecy) >= rank(Secrecy.SECRET):
         return False
     if grant is not None and not grant.download:
@@ -134,19 +150,23 @@ def may_download(session: Session, actor: str, record_id: int) -> bool:
     return Action.DOWNLOAD in allowed_actions(viewer, record, viewing_grant=grant is not None)
 
 
-def download(session: Session, actor: str, record_id: int) -> Record:
+def download(session: Session, who: Who | Actor, record_id: int) -> Record:
     """Check and audit a download; the caller streams the bytes after this returns."""
-    if not may_download(session, actor, record_id):
+    reader = acting(session, who)
+    if not may_download(session, reader, record_id):
         raise Forbidden(msg("no_download"))
     record = session.get(Record, record_id)
-    audit.record(session, actor, "record.download", f"record:{record_id}", {"secrecy": record.secrecy})
+    audit.record(session, reader.username, "record.download", f"record:{record_id}", {"secrecy": record.secrecy})
     return record
 
 
-def close_viewing(session: Session, actor: str, request_id: int) -> LoanRequest:
+def close_viewing(session: Session, who: Who | Actor, request_id: int) -> LoanRequest:
+    """End a reading-room or electronic consultation: every grant of the request is revoked."""
     request = get_request(session, request_id, lock=True)
+    actor = _require_archivist(session, who, request, readers=False).username
     _require_status(request, "issued")
-    _require_archivist(session, actor, request)
+    if request.form not in PLACES:
+        raise ValidationError("a physical loan is closed by returning its volumes")
     now = utcnow()
     for grant in session.execute(select(ViewingGrant).where(ViewingGrant.request_id == request.id)).scalars():
         grant.revoked_at = grant.revoked_at or now
@@ -155,12 +175,13 @@ def close_viewing(session: Session, actor: str, request_id: int) -> LoanRequest:
     return request
 
 
-def readers_of(session: Session, actor: str, record_id: int) -> list[dict]:
+def readers_of(session: Session, who: Who | Actor, record_id: int) -> list[dict]:
     """Who read a `confidential` or higher record (grants and page views), for auditors and the
     security officer; they must themselves be cleared for the record."""
     from archive.models import AuditEvent
 
-    viewer = viewer_of(session, actor)
+    me = acting(session, who)
+    viewer, actor = me.viewer, me.username
     if viewer.role not in (Role.AUDITOR, Role.SECURITY_OFFICER, Role.ARCHIVIST):
         raise Forbidden(f"{actor} may not list the readers of a record")
     record = visible_record(session, viewer, record_id)

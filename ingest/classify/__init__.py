@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,15 +24,21 @@ from ingest.classify.model import (
     train_and_report,
 )
 from ingest.classify.result import Classification
-from ingest.classify.retention_schedule import DEFAULT_SCHEDULE, ScheduleEntry, propose_retention
+from ingest.classify.retention_schedule import (
+    DEFAULT_SCHEDULE,
+    CatalogSchedule,
+    Schedule,
+    ScheduleEntry,
+    propose_retention,
+)
 from ingest.classify.review import DEFAULT_THRESHOLD, review_reasons
 from ingest.classify.rules import RuleHit, apply_rules
 from ingest.classify.training_data import LabelledExample, as_example, generate
 from ingest.extract import Extraction, extract_fields
 
 __all__ = [
-    "DEFAULT_SCHEDULE", "DEFAULT_THRESHOLD", "Analysis", "Classification", "LabelledExample", "RuleHit",
-    "ScheduleEntry", "TrainedModel", "active_model_path", "analyse", "apply_rules", "as_example", "classify",
+    "DEFAULT_SCHEDULE", "DEFAULT_THRESHOLD", "Analysis", "CatalogSchedule", "Classification", "LabelledExample",
+    "RuleHit", "Schedule", "ScheduleEntry", "TrainedModel", "active_model_path", "analyse", "apply_rules", "as_example", "classify",
     "decide", "default_model", "evaluate", "forget_loaded_models", "generate", "held_out_split", "load",
     "propose_retention", "review_reasons", "save", "train", "train_and_report",
 ]
@@ -75,7 +81,7 @@ class Analysis:
 
 def analyse(
     text: str, *, lines: Sequence[object] | None = None, flags: Iterable[str] = (), model: TrainedModel | None = None,
-    threshold: float = DEFAULT_THRESHOLD, schedule: Iterable[ScheduleEntry | Mapping[str, Any]] | None = None,
+    threshold: float = DEFAULT_THRESHOLD, schedule: Schedule | None = None,
 ) -> Analysis:
     """Extract and classify one record's text (all its pages, in order)."""
     flags = tuple(flags)

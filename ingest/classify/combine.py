@@ -7,13 +7,12 @@ when they disagree the stronger wins and the confidence drops, usually below the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 from archive.codes import Disclosure, Secrecy
 from ingest.classify.model import TrainedModel, default_model
 from ingest.classify.result import Classification
-from ingest.classify.retention_schedule import ScheduleEntry, propose_retention
+from ingest.classify.retention_schedule import Schedule, propose_retention
 from ingest.classify.review import DEFAULT_THRESHOLD, review_reasons
 from ingest.classify.rules import RuleHit, apply_rules
 from ingest.extract.result import Extraction
@@ -56,7 +55,7 @@ def proposed_secrecy(fields: Extraction, category: str | None) -> tuple[Secrecy,
 
 def classify(
     text: str, fields: Extraction, flags: Iterable[str] = (), *, model: TrainedModel | None = None,
-    threshold: float = DEFAULT_THRESHOLD, schedule: Iterable[ScheduleEntry | Mapping[str, Any]] | None = None,
+    threshold: float = DEFAULT_THRESHOLD, schedule: Schedule | None = None,
 ) -> Classification:
     """Category, personnel class (RS), business step (SB), 文种, retention and proposed secrecy."""
     model = model if model is not None else default_model()

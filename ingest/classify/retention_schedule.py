@@ -1,11 +1,17 @@
 """Proposing a retention period from the retention schedule (保管期限表, DOMAIN §3).
 
-The schedule is data: entries of (category, kind, keywords, 文种, business steps, retention).
-`DEFAULT_SCHEDULE` is what the catalog seeds into its retention_rules table; an administrator
-edits the table and passes its rows back as `schedule_entries`. The most specific matching
-entry wins; among equally specific ones the longest period (保存从宽: keep generously).
-Entries the DOMAIN table does not back carry a confidence below the review threshold so an
-archivist confirms them.
+Two forms of schedule, one at a time:
+
+- **the catalog's** (`CatalogSchedule`): the active rules of the catalog's retention_rules
+  table, which administrators edit (`/admin/schedule`). The ingest pipeline always proposes
+  from it, with the very rule the retention package applies when the schedule changes
+  (archive.retention_rules.governing_rule), so an edited schedule reaches new records.
+- **entries** (`ScheduleEntry`): (category, kind, keywords, 文种, business steps, retention).
+  `DEFAULT_SCHEDULE` is the classifier's own table for analysis without a catalog (the field
+  accuracy benchmark, the classifier's tests); rows in this shape may be passed instead. The
+  most specific matching entry wins; among equally specific ones the longest period (保存从宽:
+  keep generously). Entries the DOMAIN table does not back carry a confidence below the review
+  threshold so an archivist confirms them.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from archive.codes import Retention
+from archive.retention_rules import governing_rule
 from ingest.extract.text import simplify
 
 # Longest first: the tie-break when two entries are equally specific.
@@ -145,11 +152,60 @@ DEFAULT_SCHEDULE: tuple[ScheduleEntry, ...] = (
 del E
 
 
+@dataclass(frozen=True)
+class CatalogRule:
+    """One active rule of the catalog's schedule, detached from its session."""
+
+    id: int
+    category_code: str
+    kind: str
+    keywords: tuple[str, ...]
+    retention: str
+
+
+# How sure a proposal from the catalog's schedule is: a rule whose keywords name the record's
+# title; the category's catch-all (still filed without a look); nothing at all (reviewed).
+KEYWORD_RULE_CONFIDENCE = 0.85
+CATCH_ALL_CONFIDENCE = 0.65
+NO_RULE_CONFIDENCE = 0.3
+
+
+@dataclass(frozen=True)
+class CatalogSchedule:
+    """The catalog's active rules in precedence order (archive.retention_rules.active_rules)."""
+
+    rules: tuple[CatalogRule, ...]
+
+    @classmethod
+    def of(cls, rules: Iterable[Any]) -> CatalogSchedule:
+        """From RetentionRule rows (or anything with the same attributes), in precedence order."""
+        return cls(tuple(CatalogRule(r.id, r.category_code, r.kind, tuple(r.keywords or ()),
+                                     Retention.parse(r.retention).value) for r in rules))
+
+    def propose(self, category: str | None, title: str | None) -> tuple[Retention, float, str]:
+        rule = governing_rule(self.rules, (category or "").upper(), title or "")
+        if rule is None:
+            return Retention.D30, NO_RULE_CONFIDENCE, (
+                f"the catalog's schedule has no rule for category {category or '?'}: 30 years until an archivist decides")
+        retention = Retention.parse(rule.retention)
+        matched = next((k for k in rule.keywords if k in (title or "")), "")
+        confidence = KEYWORD_RULE_CONFIDENCE if matched else CATCH_ALL_CONFIDENCE
+        return retention, confidence, (
+            f"schedule: {rule.category_code} {rule.kind} ({matched or 'default'}) → {retention.value} [rule {rule.id}]")
+
+
+# What `schedule` arguments accept: the catalog's schedule, or entries (objects or table rows).
+Schedule = CatalogSchedule | Iterable[ScheduleEntry | Mapping[str, Any]]
+
+
 def propose_retention(
     category: str | None, doc_type: str | None, title: str | None, business_step: str | None,
-    schedule_entries: Iterable[ScheduleEntry | Mapping[str, Any]] | None = None,
+    schedule_entries: Schedule | None = None,
 ) -> tuple[Retention, float, str]:
-    """(retention, confidence, reason) from the most specific matching schedule entry."""
+    """(retention, confidence, reason): from the catalog's rule for the record when given the
+    catalog's schedule, otherwise from the most specific matching schedule entry."""
+    if isinstance(schedule_entries, CatalogSchedule):
+        return schedule_entries.propose(category, title)
     entries = DEFAULT_SCHEDULE if schedule_entries is None else [ScheduleEntry.from_row(e) for e in schedule_entries]
     compact = re.sub(r"\s", "", simplify(title or ""))
     candidates = []

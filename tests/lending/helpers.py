@@ -19,6 +19,7 @@ USERS = [  # name, role, clearance, departments
     ("arch2", "archivist", "top_secret", []),
     ("aud", "auditor", "confidential", []),
     ("admin", "sysadmin", "top_secret", []),
+    ("sec", "security_officer", "internal", []),
 ]
 
 
@@ -54,3 +55,10 @@ def world(session) -> dict:
         out["volumes"][level] = volume.id
     session.flush()
     return out
+
+
+def who(session, username: str, channel: str = "cli"):
+    """The acting identity of a user, resolved as every face resolves it (archive.identity)."""
+    from archive.identity import resolve
+
+    return resolve(session, username, channel=channel)

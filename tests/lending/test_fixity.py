@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from archive.lending.models import FixityFailure, Notification
 from archive.models import AuditEvent, StoredObject, User
-from retention import fixity
+from storage import fixity
 from storage.local import LocalObjectStore
 
 

@@ -11,28 +11,28 @@ from archive.errors import Conflict, ValidationError
 from archive.lending import overdue, requests, store
 from archive.lending.models import Loan, Notification, StoreMovement
 from archive.models import AuditEvent, Volume
-from tests.lending.helpers import world
+from tests.lending.helpers import who, world
 
 
-def approved_loan(s, w, who="wang", level="internal"):
-    req = requests.create_request(s, who, purpose="查考", form="loan", volume_ids=[w["volumes"][level]])
+def approved_loan(s, w, requester="wang", level="internal"):
+    req = requests.create_request(s, who(s, requester), purpose="查考", form="loan", volume_ids=[w["volumes"][level]])
     approver = {"internal": "head_ylk", "public": "head_ylk", "secret": "leader", "confidential": "leader"}[level]
-    return requests.approve(s, approver, req.id)
+    return requests.approve(s, who(s, approver), req.id)
 
 
 def test_request_issue_renew_return_closed(catalog):
     with catalog.session() as s:
         w = world(s)
-        store.shelve(s, "arch", w["volumes"]["internal"], "A-01-02-03-04")
+        store.shelve(s, who(s, "arch"), w["volumes"]["internal"], "A-01-02-03-04")
         req = approved_loan(s, w)
         with pytest.raises(ValidationError):
-            requests.create_request(s, "wang", purpose="x", form="loan", record_ids=[w["records"]["internal"]])
-        [loan] = requests.issue_loans(s, "arch", req.id, loan_days=7)
+            requests.create_request(s, who(s, "wang"), purpose="x", form="loan", record_ids=[w["records"]["internal"]])
+        [loan] = requests.issue_loans(s, who(s, "arch"), req.id, loan_days=7)
         assert s.get(Volume, loan.volume_id).status == "on_loan"
         assert (loan.due_on - utcnow().date()).days in (7, 8)
         due = loan.due_on
-        assert requests.renew(s, "arch", loan.id, days=7).due_on == due + dt.timedelta(days=7)
-        result = requests.return_loan(s, "arch", loan.id, pages_returned=19, damage="第3页破损")
+        assert requests.renew(s, who(s, "arch"), loan.id, days=7).due_on == due + dt.timedelta(days=7)
+        result = requests.return_loan(s, who(s, "arch"), loan.id, pages_returned=19, damage="第3页破损")
         assert not result.pages_ok and "第3页破损" in result.damage and "19" in result.damage
         assert requests.get_request(s, req.id).status == "closed"
         moves = s.execute(select(StoreMovement.direction).order_by(StoreMovement.id)).scalars().all()
@@ -45,9 +45,9 @@ def test_location_history_is_kept(catalog):
     with catalog.session() as s:
         w = world(s)
         vid = w["volumes"]["internal"]
-        store.shelve(s, "arch", vid, "A-01-01-01-01")
-        store.shelve(s, "arch", vid, "B-02-01-01-03", reason="调整")
-        assert [h["to"] for h in store.history(s, vid)] == ["A-01-01-01-01", "B-02-01-01-03"]
+        store.shelve(s, who(s, "arch"), vid, "A-01-01-01-01")
+        store.shelve(s, who(s, "arch"), vid, "B-02-01-01-03", reason="调整")
+        assert [h["to"] for h in store.history(s, who(s, "arch"), vid)] == ["A-01-01-01-01", "B-02-01-01-03"]
         with pytest.raises(ValidationError):
             store.parse_path("A--1")
 
@@ -55,17 +55,17 @@ def test_location_history_is_kept(catalog):
 def test_second_loan_of_a_volume_is_refused(catalog):
     with catalog.session() as s:
         w = world(s)
-        first, second = approved_loan(s, w), approved_loan(s, w, who="li")
-        requests.issue_loans(s, "arch", first.id)
+        first, second = approved_loan(s, w), approved_loan(s, w, requester="li")
+        requests.issue_loans(s, who(s, "arch"), first.id)
         with pytest.raises(Conflict):
-            requests.issue_loans(s, "arch2", second.id)
+            requests.issue_loans(s, who(s, "arch2"), second.id)
 
 
 def test_concurrent_issues_yield_one_loan(catalog):
     """Two archivists issue two approved requests for one volume at the same moment."""
     with catalog.session() as s:
         w = world(s)
-        ids = [approved_loan(s, w).id, approved_loan(s, w, who="li").id]
+        ids = [approved_loan(s, w).id, approved_loan(s, w, requester="li").id]
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -73,7 +73,7 @@ def test_concurrent_issues_yield_one_loan(catalog):
         try:
             with catalog.session() as session:
                 barrier.wait(timeout=10)
-                requests.issue_loans(session, actor, request_id)
+                requests.issue_loans(session, who(session, actor), request_id)
             outcomes.append("issued")
         except Conflict:
             outcomes.append("conflict")
@@ -96,7 +96,7 @@ def test_overdue_loans_are_reminded_once_a_day(catalog):
         with catalog.session() as s:
             w = world(s)
             req = approved_loan(s, w)
-            requests.issue_loans(s, "arch", req.id, loan_days=7)
+            requests.issue_loans(s, who(s, "arch"), req.id, loan_days=7)
             assert overdue.remind(s) == 0
             later = utcnow() + dt.timedelta(days=10)
             set_clock(lambda: later)
@@ -123,15 +123,15 @@ def test_a_returned_volume_can_be_lent_again_and_renewals_are_capped(catalog):
     """The unique index covers active loans only (it is partial), so history does not block lending."""
     with catalog.session() as s:
         w = world(s)
-        [loan] = requests.issue_loans(s, "arch", approved_loan(s, w).id)
+        [loan] = requests.issue_loans(s, who(s, "arch"), approved_loan(s, w).id)
         for _ in range(requests.MAX_RENEWALS):
-            requests.renew(s, "arch", loan.id)
+            requests.renew(s, who(s, "arch"), loan.id)
         with pytest.raises(Conflict):
-            requests.renew(s, "arch", loan.id)
-        requests.return_loan(s, "arch", loan.id, pages_returned=20)
+            requests.renew(s, who(s, "arch"), loan.id)
+        requests.return_loan(s, who(s, "arch"), loan.id, pages_returned=20)
         with pytest.raises(Conflict):
-            requests.return_loan(s, "arch", loan.id, pages_returned=20)
-        [again] = requests.issue_loans(s, "arch", approved_loan(s, w, who="li").id)
+            requests.return_loan(s, who(s, "arch"), loan.id, pages_returned=20)
+        [again] = requests.issue_loans(s, who(s, "arch"), approved_loan(s, w, requester="li").id)
         assert again.active and again.id != loan.id
 
 
@@ -142,7 +142,7 @@ def test_concurrent_approvals_of_one_step_record_one_approval(catalog):
     with catalog.session() as s:
         w = world(s)
         s.add(User(username="leader2", role="leader", clearance="confidential", departments=[], categories=[]))
-        req_id = requests.create_request(s, "zhao", purpose="查考", form="loan", volume_ids=[w["volumes"]["secret"]]).id
+        req_id = requests.create_request(s, who(s, "zhao"), purpose="查考", form="loan", volume_ids=[w["volumes"]["secret"]]).id
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -150,7 +150,7 @@ def test_concurrent_approvals_of_one_step_record_one_approval(catalog):
         try:
             with catalog.session() as session:
                 barrier.wait(timeout=10)
-                requests.approve(session, actor, req_id)
+                requests.approve(session, who(session, actor), req_id)
             outcomes.append("approved")
         except Conflict:
             outcomes.append("conflict")
@@ -172,10 +172,10 @@ def test_outside_borrower_overdue_is_chased_by_the_lending_archivist(catalog):
         with catalog.session() as s:
             w = world(s)
             papers = requests.OutsideBorrower("张某", "某市人社局", "介绍信〔2026〕3号", "110101199003071234")
-            req = requests.create_request(s, "arch2", purpose="查证", form="loan", volume_ids=[w["volumes"]["internal"]],
+            req = requests.create_request(s, who(s, "arch2"), purpose="查证", form="loan", volume_ids=[w["volumes"]["internal"]],
                                           outside=papers)
-            requests.approve(s, "office", req.id)
-            requests.issue_loans(s, "arch", req.id)
+            requests.approve(s, who(s, "office"), req.id)
+            requests.issue_loans(s, who(s, "arch"), req.id)
             later = utcnow() + dt.timedelta(days=9)
             set_clock(lambda: later)
             assert overdue.remind(s) == 1

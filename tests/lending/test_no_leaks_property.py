@@ -16,7 +16,7 @@ from archive.lending.access import viewer_of
 from archive.models import Record, Volume
 from archive.policy import can_see, rank
 from tests.conftest import new_catalog_url
-from tests.lending.helpers import USERS, world
+from tests.lending.helpers import USERS, who, world
 
 LEVELS = ["public", "internal", "secret", "confidential", "top_secret"]
 NAMES = [u[0] for u in USERS]
@@ -82,38 +82,38 @@ def call(session, w, op) -> tuple[str, str, str]:
     if kind == "request":
         _, user, level, form, by_volume = op
         ids = {"volume_ids": [w["volumes"][level]]} if by_volume or form == "loan" else {"record_ids": [w["records"][level]]}
-        req = requests.create_request(session, user, purpose="查考", form=form, **ids)
-        return user, kind, json.dumps(requests.describe(session, user, req), ensure_ascii=False)
+        req = requests.create_request(session, who(session, user), purpose="查考", form=form, **ids)
+        return user, kind, json.dumps(requests.describe(session, who(session, user), req), ensure_ascii=False)
     if kind in STATE:
         req = pick_request(session, kind, op[2])
         user = step_approver(req, op[1]) if kind == "approve_as_step" else op[1]
         if kind.startswith("approve"):
-            requests.approve(session, user, req.id)
+            requests.approve(session, who(session, user), req.id)
         elif kind == "issue" and req.form == "loan":
-            requests.issue_loans(session, user, req.id, carriers=["arch", "arch2"])
+            requests.issue_loans(session, who(session, user), req.id, carriers=["arch", "arch2"])
         elif kind == "issue":
-            viewing.issue_grants(session, user, req.id, accompanied_by="arch2" if user != "arch2" else "arch")
-        return user, kind, json.dumps(requests.describe(session, user, req), ensure_ascii=False)
+            viewing.issue_grants(session, who(session, user), req.id, accompanied_by="arch2" if user != "arch2" else "arch")
+        return user, kind, json.dumps(requests.describe(session, who(session, user), req), ensure_ascii=False)
     user = op[1]
-    viewer = viewer_of(session, user)
+    viewer = who(session, user).viewer
     if kind == "view":
         record = session.get(Record, w["records"][op[2]])
-        page = viewing.view_page(session, user, record.id, 1, page_png, place="reading_room" if op[3] else "electronic")
+        page = viewing.view_page(session, who(session, user), record.id, 1, page_png, place="reading_room" if op[3] else "electronic")
         assert can_see(viewer, record), f"{user} saw the content of a {record.secrecy} record"
-        grant = viewing.current_grant(session, user, record.id)
+        grant = viewing.current_grant(session, who(session, user), record.id)
         assert rank(record.secrecy) < rank("secret") or grant or viewer.role == "archivist", "state secret without a grant"
         return user, kind, f"page of {len(page)} bytes"
     if kind == "download":
-        record = viewing.download(session, user, w["records"][op[2]])
+        record = viewing.download(session, who(session, user), w["records"][op[2]])
         assert can_see(viewer, record) and rank(record.secrecy) < rank("secret"), f"{user} downloaded {record.secrecy}"
         return user, kind, ""
     if kind == "export":
-        return user, kind, registers.export(session, user, op[2], "csv").decode("utf-8-sig")
+        return user, kind, registers.export(session, who(session, user), op[2], "csv").decode("utf-8-sig")
     if kind == "list":
-        listed = requests.list_requests(session, user)
+        listed = requests.list_requests(session, who(session, user))
         for req in listed:  # nothing above clearance is counted
             assert all(rank(i.secrecy) <= rank(viewer.clearance) for i in req.items), f"{user} counted {req.level}"
-        return user, kind, json.dumps([requests.describe(session, user, r) for r in listed], ensure_ascii=False)
+        return user, kind, json.dumps([requests.describe(session, who(session, user), r) for r in listed], ensure_ascii=False)
     raise AssertionError(kind)
 
 

@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from archive import seed
 from archive.db import Catalog
+from archive.identity import system
 from ingest.pipeline import IngestService, Options
 from storage.local import LocalObjectStore
 
@@ -30,6 +31,26 @@ def small_scan(lines: list[str], *, size=(1400, 120), dpi=300, fmt="PNG") -> byt
     return buf.getvalue()
 
 
+def archivist_env(env: dict, role: str = "archivist") -> dict:
+    """`env` (an initialised ARCHIVE_HOME) in which `archive` acts as a logged-in user of `role`
+    (made here, cleared to secret), as `archive ingest` and `archive watch` require."""
+    from archive import users
+    from archive.config import load_settings
+    from tests.cli_auth import env_as
+
+    url = load_settings(env).database_url
+    name = f"test-{role}"
+    catalog = Catalog(url)
+    try:
+        with catalog.session() as s:
+            if name not in {u.username for u in users.list_users(s)}:
+                users.add_user(s, actor="test", username=name, role=role, clearance="secret",
+                               password="correct-horse-battery")
+    finally:
+        catalog.dispose()
+    return env_as(url, name, env)
+
+
 @pytest.fixture
 def service_factory(tmp_path):
     made = []
@@ -42,7 +63,7 @@ def service_factory(tmp_path):
             seed.seed_defaults(s, "test")
         store = LocalObjectStore(tmp_path / "objects")
         made.append(catalog)
-        return IngestService(catalog, store, actor="test", options=Options(workers=2, **options))
+        return IngestService(catalog, store, system("test"), options=Options(workers=2, **options))
 
     yield make
     for catalog in made:

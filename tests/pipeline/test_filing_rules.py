@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from archive import audit
 from archive.models import AuditEvent, IndexOutbox, Record, StoredObject
 from ingest import stages
-from tests.pipeline.conftest import small_scan
+from tests.pipeline.conftest import archivist_env, small_scan
 
 
 def test_manifest_groups_files_into_one_record_in_page_order(service, tmp_path):
@@ -63,7 +63,8 @@ def test_a_crash_mid_record_resumes_into_one_record_without_orphans(service, tmp
     with service.catalog.session() as s:
         assert s.scalar(select(func.count(Record.id))) == 1
         referenced = set(s.execute(select(StoredObject.sha256)).scalars())
-        assert s.scalar(select(func.count(IndexOutbox.id))) == 1
+        # Every transaction that changed the record queued it for the index (the unit of work).
+        assert set(s.execute(select(IndexOutbox.record_id)).scalars()) == {record.id}
         actions = [e.action for e in s.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars()]
         assert actions.count("record.received") == 1 and actions[-1] in ("record.filed", "record.needs_review")
         assert audit.verify(s).ok
@@ -81,8 +82,12 @@ def test_watch_folder_takes_finished_files(tmp_path):
         env.pop(var, None)
     archive = str(Path(sys.executable).parent / "archive")
     subprocess.run([archive, "init"], env=env, check=True, capture_output=True)
-    out = subprocess.run([archive, "watch", str(inbox), "--once", "--json"], env=env, capture_output=True,
-                         text=True, timeout=300)
+    clerk = archivist_env(env, role="staff")
+    refused = subprocess.run([archive, "watch", str(inbox), "--once"], env=clerk, capture_output=True, text=True)
+    assert refused.returncode != 0 and "file" in refused.stderr  # only an archivist files records
+    assert (inbox / "page.png").exists()
+    out = subprocess.run([archive, "watch", str(inbox), "--once", "--json"], env=archivist_env(env),
+                         capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert (inbox / "done" / "page.png").exists() and (inbox / "failed" / "readme.txt").exists()
     assert not (inbox / "page.png").exists()
@@ -103,3 +108,25 @@ def test_pages_lying_sideways_or_upside_down_are_turned_and_read(service, tmp_pa
             page = s.get(Record, result["id"]).page_list[0]
             assert page.rotation in (angle, 360 - angle), (angle, page.rotation)
             assert "失业保险金" in page.ocr_text, page.ocr_text
+
+
+def test_ingest_proposes_retention_from_the_catalogs_schedule(service, tmp_path):
+    """The schedule administrators edit (the catalog's retention_rules) is the one ingest uses:
+    考勤 is D10 there (the classifier's own table would say D30), and an edited rule reaches the
+    next record filed."""
+    from archive.models import RetentionRule
+    from archive.retention_rules import active_rules, governing_rule
+
+    first = tmp_path / "first.png"
+    first.write_bytes(small_scan(["关于加强机关考勤管理的通知", "2020年3月2日"]))
+    result = service.ingest_files([first])
+    assert result["category"] == "WS" and result["retention"] == "D10", result
+    with service.catalog.session() as s:
+        record = s.get(Record, result["id"])
+        assert record.retention_due is not None and 10 <= record.retention_due.year - record.year <= 11
+        rule = governing_rule(active_rules(s), "WS", record.title)
+        assert rule is not None and "考勤" in rule.keywords
+        s.get(RetentionRule, rule.id).retention = "D50"  # the administrator's edit
+    second = tmp_path / "second.png"
+    second.write_bytes(small_scan(["关于加强机关考勤管理的通知", "2021年4月6日"]))
+    assert service.ingest_files([second])["retention"] == "D50"

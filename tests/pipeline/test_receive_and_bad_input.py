@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from archive import audit
 from archive.models import Record, StoredObject
-from tests.pipeline.conftest import small_scan
+from tests.pipeline.conftest import archivist_env, small_scan
 
 
 def write(path: Path, data: bytes) -> Path:
@@ -84,6 +84,9 @@ def test_cli_batch_continues_and_exits_non_zero(tmp_path):
         env.pop(var, None)
     archive = str(Path(sys.executable).parent / "archive")
     assert subprocess.run([archive, "init"], env=env, capture_output=True).returncode == 0
+    refused = subprocess.run([archive, "ingest", str(tmp_path / "in")], env=env, capture_output=True, text=True)
+    assert refused.returncode != 0 and "archive login" in refused.stderr  # nobody is logged in
+    env = archivist_env(env)
     out = subprocess.run([archive, "ingest", str(tmp_path / "in"), "--json"], env=env, capture_output=True,
                          text=True, timeout=600)
     assert out.returncode == 1, out.stderr
@@ -96,3 +99,10 @@ def test_cli_batch_continues_and_exits_non_zero(tmp_path):
     assert shown.returncode == 0, shown.stderr
     record = json.loads(shown.stdout)
     assert "仲裁" in record["text"] and {o["role"] for o in record["objects"]} >= {"original", "page_image", "pdf"}
+    # Corrections act as the person logged in: a staff member may not make them.
+    review = [archive, "review", good["archival_code"], "--set", "title=劳动人事争议仲裁委员会通知", "--json"]
+    refused = subprocess.run(review, env=archivist_env(env, role="staff"), capture_output=True, text=True)
+    assert refused.returncode != 0 and "may not edit" in refused.stderr
+    corrected = subprocess.run(review, env=env, capture_output=True, text=True)
+    assert corrected.returncode == 0, corrected.stderr
+    assert json.loads(corrected.stdout)["title"] == "劳动人事争议仲裁委员会通知"

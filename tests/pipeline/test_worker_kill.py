@@ -16,6 +16,7 @@ from archive import audit, seed
 from archive.celery_app import make_celery
 from archive.config import load_settings
 from archive.db import Catalog
+from archive.identity import system
 from archive.models import AuditEvent, Record, StoredObject
 from ingest.receive import digest_file, receive
 from storage.local import LocalObjectStore
@@ -58,7 +59,7 @@ def test_sigkill_mid_record_then_restart_gives_one_record(redis_server, tmp_path
     pages = [Image.open(io.BytesIO(small_scan([f"第{i}页 工伤认定决定书 工伤待遇核定"]))) for i in range(1, 7)]
     tiff = tmp_path / "six.tif"
     pages[0].save(tiff, "TIFF", save_all=True, append_images=pages[1:], dpi=(300, 300))
-    received = receive(catalog, store, [digest_file(tiff)], actor="test", fonds="J001", category=None, metadata={})
+    received = receive(catalog, store, system("test"), [digest_file(tiff)], fonds="J001", category=None, metadata={})
     app = make_celery(settings)
     app.send_task("ingest.process_record", [received.record_id])
 

@@ -1,20 +1,16 @@
-"""Builders for synthetic records with stored objects and pages."""
+"""Builders for synthetic records with stored objects and pages; their retention dates follow
+from year and retention in the unit of work (archive.unit_of_work), as for every record."""
 
 from __future__ import annotations
 
 from archive.models import Page, Record, StoredObject
-from archive.retention_dates import retention_dates
 
 
 def make_record(session, fonds_id: int, store=None, *, n_objects: int = 0, **fields) -> Record:
     values = {"category_code": "WS", "year": 2008, "retention": "D10", "title": "关于考勤的通知", "status": "filed",
               "pages": n_objects}
     values.update(fields)
-    record = Record(fonds_id=fonds_id, **values)
-    start, due, transfer = retention_dates(record.year, record.retention)
-    record.retention_start = record.retention_start or start
-    record.retention_due = record.retention_due or due
-    record.transfer_due = record.transfer_due or transfer
+    record = Record(fonds_id=fonds_id, **values)  # the unit of work derives its dates from year and retention
     session.add(record)
     session.flush()
     if record.archival_code is None:

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from archive.clock import set_clock
+from archive.identity import of_user
 from archive.models import User
 from storage.local import LocalObjectStore
 from tests.catalog.helpers import seeded
@@ -49,10 +50,14 @@ def store(tmp_path):
 
 @pytest.fixture
 def world(catalog, clock):
-    """A migrated catalog with defaults, the fonds and one user per part to play."""
+    """A migrated catalog with defaults, the fonds and one user per part to play; `who[name]` is
+    the identity a face hands to the services for that person (channel web)."""
     with catalog.session() as s:
         fonds = seeded(s)
-        for name, role in PEOPLE.items():
-            s.add(User(username=name, role=role, clearance="top_secret", display_name=name))
+        people = [User(username=name, role=role, clearance="top_secret", display_name=name)
+                  for name, role in PEOPLE.items()]
+        s.add_all(people)
+        s.flush()
+        who = {u.username: of_user(u, channel="web", origin="test") for u in people}
         fonds_id = fonds.id
-    return {"catalog": catalog, "fonds_id": fonds_id, "clock": clock}
+    return {"catalog": catalog, "fonds_id": fonds_id, "clock": clock, "who": who}

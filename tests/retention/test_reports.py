@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from archive.models import Record
 from retention import destruction, holds, reports, schedule, secrecy
 from tests.retention.builders import make_record
-from tests.retention.workflow import concluded_batch
+from tests.retention.workflow import concluded_batch, execute, person
 
 
 def test_report_reproduces_as_of_a_date_and_shows_complete_chains(world, store):
@@ -20,7 +20,7 @@ def test_report_reproduces_as_of_a_date_and_shows_complete_chains(world, store):
     with cat.session() as s:
         a, b, c, d = (make_record(s, world["fonds_id"], store, n_objects=1).id for _ in range(4))
         sec = make_record(s, world["fonds_id"], secrecy="secret", declassify_on=dt.date(2020, 1, 1), retention="Y").id
-        hold = holds.place(s, actor="arch", reason="审计", scope="record", target=str(c))
+        hold = holds.place(s, person(world, "arch"), reason="审计", scope="record", target=str(c))
     with cat.session() as s:
         before = reports.build(s, dt.date(2020, 3, 1))
     due = {r["record_id"] for r in before["sections"]["due_not_appraised"]}
@@ -33,15 +33,15 @@ def test_report_reproduces_as_of_a_date_and_shows_complete_chains(world, store):
     clock.to("2020-05-01")
     batch_id = concluded_batch(world, store, [a, b])
     with cat.session() as s:
-        reg = destruction.create_register(s, batch_id=batch_id, requested_by="arch")
-        destruction.approve(s, register_id=reg.id, approver="boss")
-        destruction.sign_witness(s, register_id=reg.id, witness="w1")
-        destruction.sign_witness(s, register_id=reg.id, witness="w2")
-    destruction.execute(cat, store, register_id=reg.id, actor="arch", method="粉碎", place="档案室")
+        reg = destruction.create_register(s, person(world, "arch"), batch_id=batch_id)
+        destruction.approve(s, person(world, "boss"), register_id=reg.id)
+        destruction.sign_witness(s, person(world, "w1"), register_id=reg.id)
+        destruction.sign_witness(s, person(world, "w2"), register_id=reg.id)
+    execute(world, store, reg.id, place="档案室")
     with cat.session() as s:
-        holds.release(s, hold_id=hold.id, actor="arch", reason="审计结束")
+        holds.release(s, person(world, "arch"), hold_id=hold.id, reason="审计结束")
         schedule.keep_permanently(s, s.get(Record, d), reason="史料价值", decided_by="ap1")
-        secrecy.review(s, record_id=sec, reviewer="sec", outcome="declassify")
+        secrecy.review(s, person(world, "sec"), record_id=sec, outcome="declassify")
     with cat.session() as s:
         again = reports.build(s, dt.date(2020, 3, 1))
         now = reports.build(s, dt.date(2020, 5, 1))

@@ -1,4 +1,7 @@
-"""Catalog -> index: the outbox drain, an index outage, check and reindex, the service and CLI."""
+"""Catalog -> index: the outbox drain, an index outage, check and reindex, the service and CLI.
+
+The unit of work queues every change (no test writes an outbox row); the tests drain by hand
+because their catalogs have no runtime to nudge the index after commit."""
 
 from __future__ import annotations
 
@@ -7,13 +10,18 @@ from importlib.metadata import entry_points
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import delete
 
-from archive.models import IndexOutbox
+from archive import audit
+from archive.cli import NotLoggedIn, _load_plugins, cli
+from archive.errors import Forbidden
+from archive.identity import Identity
+from archive.models import Page, Record
 from search import indexer
-from search.cli import index_group, reindex_command, search_command
 from search.elastic import ElasticsearchIndex
 from search.model import IndexUnavailable, SearchQuery
 from search.service import SearchService
+from tests.cli_auth import token_for
 from tests.search.catalog import add_user, change_record, file_record, new_catalog, outbox
 from tests.search.conftest import ALL, viewer
 from tests.servers.opensearch import OpenSearchServer, PlainMediaNode
@@ -53,12 +61,14 @@ def test_drain_applies_the_outbox_and_check_agrees(catalog, make_index):
     indexer.drain(catalog, index)
     assert ids(index, "档案管理") == [] and index.get(b).title == ""
     assert b in {h.id for h in index.search(SearchQuery(ALL, "", include_destroyed=True)).hits}
-    with catalog.session() as s:
-        s.add(IndexOutbox(record_id=999, op="delete"))
-    index.index(index.get(a).__class__(id=999, title="孤儿", category="WS"))
-    assert indexer.check(catalog, index).extra == [999]
+    gone = file_record(catalog, "孤儿", ["将从目录库删除"])
     indexer.drain(catalog, index)
-    assert index.get(999) is None and indexer.check(catalog, index).ok
+    with catalog.session() as s:  # removed from the catalog (a restored backup): the unit of work queues a delete
+        s.execute(delete(Page).where(Page.record_id == gone))
+        s.delete(s.get(Record, gone))
+    assert indexer.check(catalog, index).extra == [gone]
+    indexer.drain(catalog, index)
+    assert index.get(gone) is None and indexer.check(catalog, index).ok
 
 
 class DownIndex:
@@ -134,14 +144,40 @@ def test_service_rechecks_hits_on_the_catalog(catalog, make_index):
     index = make_index()
     rid = file_record(catalog, "工作人员考核办法", ["年度考核"])
     indexer.drain(catalog, index)
-    staff = viewer("staff", "internal")
+    staff = Identity(viewer("staff", "internal"), "api")
     service = SearchService(catalog, index)
-    assert [h.id for h in service.search(SearchQuery(staff, "考核")).hits] == [rid]
+    assert [h.id for h in service.search(staff, SearchQuery(staff.viewer, "考核")).hits] == [rid]
     change_record(catalog, rid, secrecy="secret")  # raised, not yet re-indexed
-    assert service.search(SearchQuery(staff, "考核")).hits == ()
-    officer = viewer("staff", "secret")
-    hit = service.search(SearchQuery(officer, "考核")).hits[0]
+    assert service.search(staff, SearchQuery(staff.viewer, "考核")).hits == ()
+    officer = Identity(viewer("staff", "secret"), "web")
+    hit = service.search(officer, SearchQuery(staff.viewer, "考核")).hits[0]  # as the person acting, always
     assert hit.snippets == ()  # may know it exists, may not read it without a grant
+
+
+@pytest.mark.parametrize("role", ["auditor", "security_officer", "sysadmin"])
+def test_only_roles_that_work_with_records_search(catalog, role):
+    """The gate is the service's: every face (pages, API, CLI) gets the same refusal."""
+    service = SearchService(catalog, None)  # refused before the index is asked
+    who = Identity(viewer(role, "top_secret"), "cli")
+    with pytest.raises(Forbidden, match="does not search"):
+        service.search(who, SearchQuery(who.viewer, "考核"))
+    with catalog.session() as s:
+        assert not audit.events(s, action="search", limit=1)
+
+
+def test_every_search_is_audited_with_its_channel(catalog, make_index):
+    index = make_index()
+    file_record(catalog, "工作人员考核办法", ["年度考核"])
+    indexer.drain(catalog, index)
+    service = SearchService(catalog, index)
+    for channel in ("web", "api", "cli"):
+        who = Identity(viewer("staff", "internal"), channel)
+        service.search(who, SearchQuery(who.viewer, "考核", filters={"category": ("WS",)}))
+    with catalog.session() as s:
+        events = audit.events(s, action="search", limit=10)
+    assert sorted(e.details["channel"] for e in events) == ["api", "cli", "web"]
+    assert all(e.details["q"] == "考核" and e.details["total"] == 1 and e.details["filters"] == {"category": ["WS"]}
+               for e in events)
 
 
 @pytest.mark.parametrize("backend", ["embedded"])
@@ -149,28 +185,43 @@ def test_cli_search_reindex_check(catalog, tmp_path, monkeypatch, backend):
     monkeypatch.setenv("ARCHIVE_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("ARCHIVE_DATABASE_URL", catalog.url)
     monkeypatch.setenv("ARCHIVE_SEARCH_URL", f"embedded://{tmp_path / 'index'}")
+    monkeypatch.delenv("ARCHIVE_TOKEN", raising=False)
     add_user(catalog, "wang", "staff", "internal")
     add_user(catalog, "root", "sysadmin", "top_secret")
     rid = file_record(catalog, "关于社会保险费征缴的通知", ["第一页", "社会保险费征缴工作"])
     file_record(catalog, "秘密文件", ["社会保险"], secrecy="secret")
+    _load_plugins()
     runner = CliRunner()
-    check = runner.invoke(index_group, ["check", "--json"])
+
+    def run(*args: str, who: str | None = None):
+        if who:
+            monkeypatch.setenv("ARCHIVE_TOKEN", token_for(catalog.url, who))
+        else:
+            monkeypatch.delenv("ARCHIVE_TOKEN", raising=False)
+        return runner.invoke(cli, list(args))
+
+    check = run("index", "check", "--json")  # an operator command: nobody logged in
     assert check.exit_code == 1 and json.loads(check.output)["missing"]
-    assert runner.invoke(reindex_command, []).exit_code == 0
-    assert runner.invoke(index_group, ["check"]).exit_code == 0
-    res = runner.invoke(
-        search_command, ["社会保险", "--user", "wang", "--json", "--filter", "category=WS", "--limit", "5"]
-    )
+    assert run("reindex").exit_code == 0
+    assert run("index", "check").exit_code == 0
+    anonymous = run("search", "社会保险")
+    assert isinstance(anonymous.exception, NotLoggedIn)
+    res = run("search", "社会保险", "--json", "--filter", "category=WS", "--limit", "5", who="wang")
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert out["total"] == 1 and out["hits"][0]["id"] == rid and out["hits"][0]["page"] == 2
     assert {"id", "archival_code", "title", "snippets", "page"} <= set(out["hits"][0])
     assert out["facets"]["category"] == [["WS", 1]]
-    nothing = json.loads(runner.invoke(search_command, ["社会保险", "--user", "root", "--json"]).output)
-    assert nothing["total"] == 0 and nothing["hits"] == []
-    bad = runner.invoke(search_command, ["x", "--user", "wang", "--filter", "colour=red"])
+    refused = run("search", "社会保险", "--json", who="root")  # the system administrator does not search holdings
+    assert isinstance(refused.exception, Forbidden) and "does not search" in str(refused.exception)
+    bad = run("search", "x", "--filter", "colour=red", who="wang")
     assert bad.exit_code != 0 and "unknown filter" in str(bad.exception)
-    plain = runner.invoke(search_command, ["社会保险", "--user", "wang"])
-    assert "1 条" in plain.output
+    plain = run("search", "社会保险", who="wang")
+    assert "1 条" in plain.output and "文书档案 (WS) (1)" in plain.output
+    with catalog.session() as s:
+        searches = audit.events(s, action="search", limit=10)
+        rebuilt = audit.events(s, action="index.rebuilt", limit=1)
+    assert {e.actor for e in searches} == {"wang"} and all(e.details["channel"] == "cli" for e in searches)
+    assert rebuilt and rebuilt[0].actor == "system:reindex" and rebuilt[0].details["channel"] == "cli"
     names = {ep.name for ep in entry_points(group="archive.commands")}
     assert {"search", "reindex", "index"} <= names

@@ -11,11 +11,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from archive import seed, users
 from archive.config import load_settings
-from archive.db import Catalog
-from archive.models import Fonds, IndexOutbox, Location, Page, Record, StoredObject, Volume
-from search.indexer import drain
-from search.open import open_index
-from storage import open_store
+from archive.models import Fonds, Location, Page, Record, StoredObject, Volume
+from archive.runtime import Runtime
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 PASSWORD = "correct-horse-battery"
@@ -55,11 +52,10 @@ def build_site(home: Path, template: Path) -> dict:
     home.mkdir(parents=True, exist_ok=True)
     shutil.copy(template, home / "catalog.db")
     settings = load_settings({"ARCHIVE_HOME": str(home)})
-    catalog = Catalog(settings.database_url)
-    store = open_store(settings.storage_url)
-    image_key = store.put(text_png("测试页面"), media_type="image/png")
+    runtime = Runtime(settings, nudge="inline")  # the unit of work indexes the records after commit
+    image_key = runtime.store.put(text_png("测试页面"), media_type="image/png")
     ids = {}
-    with catalog.session() as s:
+    with runtime.unit_of_work() as s:
         seed.seed_defaults(s, "test")
         for name, (role, clearance) in USERS.items():
             users.add_user(s, actor="test", username=name, role=role, clearance=clearance, password=PASSWORD)
@@ -82,7 +78,7 @@ def build_site(home: Path, template: Path) -> dict:
         ):
             record = Record(fonds_id=fonds.id, category_code="WS", year=2019, retention="D30", status="filed",
                             secrecy=level, title=title, doc_date=dt.date(2019, 5, 1), pages=2,
-                            filed_at=dt.datetime.now(dt.UTC), retention_due=dt.date(2050, 1, 1))
+                            filed_at=dt.datetime.now(dt.UTC))
             s.add(record)
             s.flush()
             record.archival_code = f"J001-WS·2019-D30-{record.id:04d}"
@@ -90,8 +86,6 @@ def build_site(home: Path, template: Path) -> dict:
                 s.add(Page(record_id=record.id, page_no=n, ocr_text=text[n - 1]))
                 s.add(StoredObject(sha256=image_key, size=1, media_type="image/png", role="page_image",
                                    record_id=record.id, page_no=n))
-            s.add(IndexOutbox(record_id=record.id, op="upsert"))
             ids[level] = record.id
-    drain(catalog, open_index(settings.search_url))
-    catalog.dispose()
+    runtime.close()
     return {"settings": settings, "ids": ids}

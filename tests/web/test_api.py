@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 
 from openapi_spec_validator import validate
@@ -105,3 +106,56 @@ def test_schemathesis_finds_no_server_error(app, token_of):
         except Exception as exc:  # collect every operation's failure, then report them together
             failures.append(f"{operation.method.upper()} {operation.path}: {exc}")
     assert not failures, "\n\n".join(failures)
+
+
+def test_a_record_reads_the_same_on_every_face(client, as_user, token_of, site, app, monkeypatch):
+    """One records service (archive.records) behind the page, the API and `archive show`: the
+    same answer above clearance, the same content rule, one `record.view` event per reading,
+    each naming its channel."""
+    from click.testing import CliRunner
+
+    from archive import audit
+    from archive.cli import _load_plugins, cli
+    from archive.errors import NotFound
+    from tests.cli_auth import token_for
+
+    settings = site["settings"]
+    monkeypatch.setenv("ARCHIVE_HOME", str(settings.home))
+    for var in ("ARCHIVE_DATABASE_URL", "ARCHIVE_STORAGE_URL", "ARCHIVE_SEARCH_URL", "ARCHIVE_BROKER_URL",
+                "ARCHIVE_CONFIG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("ARCHIVE_TOKEN", token_for(settings.database_url, "staff"))
+    _load_plugins()
+    runner = CliRunner()
+    secret, rid = site["ids"]["secret"], site["ids"]["internal"]
+
+    web = as_user("staff")
+    assert web.get(f"/records/{secret}").status_code == 404
+    assert client.get(f"/api/v1/records/{secret}", headers=token_of("staff")).status_code == 404
+    assert isinstance(runner.invoke(cli, ["show", str(secret), "--json"]).exception, NotFound)
+
+    page = web.get(f"/records/{rid}").get_data(as_text=True)
+    api = client.get(f"/api/v1/records/{rid}", headers=token_of("staff")).get_json()
+    shown = runner.invoke(cli, ["show", str(rid), "--json"])
+    assert shown.exit_code == 0, shown.output
+    cli_json = json.loads(shown.output)
+    assert api["record"]["title"] == cli_json["title"] and api["record"]["title"] in page
+    assert "劳动仲裁" in cli_json["text"] and any("劳动仲裁" in (p["text"] or "") for p in api["pages"])
+    with app.extensions["archive"].catalog.session() as db:
+        views = audit.events(db, action="record.view", actor="staff", target=f"record:{rid}", limit=3)
+    assert sorted(e.details["channel"] for e in views) == ["api", "cli", "web"]
+    assert all(e.details["secrecy"] == "internal" and e.details["content"] is True for e in views)
+
+
+def test_filing_routes_refuse_who_may_not_file(client, token_of):
+    """Uploads, their status and the review queue are the archivist's (the services check it)."""
+    import io
+
+    staff = token_of("staff")
+    sent = client.post("/api/v1/uploads", headers=staff, content_type="multipart/form-data",
+                       data={"files": [(io.BytesIO(b"\x89PNG"), "a.png")]})
+    assert sent.status_code == 403
+    assert client.get("/api/v1/uploads/status?ids=1", headers=staff).status_code == 403
+    assert client.get("/api/v1/review", headers=staff).status_code == 403
+    assert client.get("/api/v1/review", headers=token_of("archivist")).status_code == 200
+    assert client.get("/api/v1/search?q=x", headers=token_of("auditor")).status_code == 403

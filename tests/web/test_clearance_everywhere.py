@@ -23,7 +23,8 @@ from archive import audit, seed, tokens, users
 from archive.codes import Role
 from archive.config import load_settings
 from archive.db import Catalog
-from archive.lending import inventory, requests
+from archive.identity import resolve
+from archive.lending import inventory, requests, transfers
 from archive.models import Fonds, Location, Page, Record, Volume
 from archive.policy import Viewer, can_see
 from retention import appraisal, holds
@@ -84,22 +85,32 @@ def _seed(home, template) -> dict:
             s.flush()
             s.add(Page(record_id=record.id, page_no=1, ocr_text=f"正文 {mark} 内容"))
             ids["record"][level], ids["volume"][level] = record.id, volume.id
-            holds.place(s, actor="archivist_top", reason=f"冻结{mark}", scope="record", target=str(record.id))
+            holds.place(s, resolve(s, "archivist_top", channel="web"), reason=f"冻结{mark}", scope="record",
+                        target=str(record.id))
             # An event about the record whose details carry its words, as filing and corrections write.
             audit.record(s, "archivist_top", "record.corrected", f"record:{record.id}",
                          {"before": {"title": "旧"}, "after": {"title": record.title}, "secrecy": level})
-            made = requests.create_request(s, "requester_top", purpose="核对", form="reading_room",
-                                           record_ids=[record.id])
+            made = requests.create_request(s, resolve(s, "requester_top", channel="web"), purpose="核对",
+                                           form="reading_room", record_ids=[record.id])
             ids["request"][level] = made.id
-        batch = appraisal.create_batch(s, actor="archivist_top", title="到期鉴定",
+        batch = appraisal.create_batch(s, resolve(s, "archivist_top", channel="web"), title="到期鉴定",
                                        members=["appraiser_a", "appraiser_b", "appraiser_c"],
                                        record_ids=list(ids["record"].values()))
         ids["batch"] = batch.id
-        check = inventory.open_check(s, "archivist_top", ROOM)
-        inventory.scan(s, "archivist_top", check.id, f"{ROOM}-01-01-1-1",
+        check = inventory.open_check(s, resolve(s, "archivist_top", channel="web"), ROOM)
+        inventory.scan(s, resolve(s, "archivist_top", channel="web"), check.id, f"{ROOM}-01-01-1-1",
                        [f"J001-WS·2001-D10-{MARK[level]}V" for level in LEVELS[:2]])
-        inventory.close_check(s, "archivist_top", check.id)
+        inventory.close_check(s, resolve(s, "archivist_top", channel="web"), check.id)
         ids["check"] = check.id
+        # A transfer register listing a volume of every level: an item above the viewer's clearance does
+        # not exist for them (its code and title carry the level's marker).
+        handed = transfers.submit_register(
+            s, resolve(s, "requester_top", channel="web"), department="BGS", year=2001, category_code="WS",
+            lines=[transfers.Line(f"J001-WS·2001-D10-{MARK[level]}V", f"{MARK[level]}移交", 1) for level in LEVELS])
+        transfers.sign_register(s, resolve(s, "dept_head_confidential", channel="web"), handed.id)
+        transfers.check_arrivals(s, resolve(s, "archivist_top", channel="web"), handed.id,
+                                 {f"J001-WS·2001-D10-{MARK[level]}V": 2 for level in LEVELS})
+        ids["transfer"] = handed.id
         ids["tokens"] = {name: tokens.create(s, actor="test", username=name, name="sweep")[1] for name in USERS}
     catalog.dispose()
     return {"settings": settings, "ids": ids}
@@ -134,7 +145,7 @@ def urls_for(rule, ids: dict, level: str) -> list[str]:
     """Concrete URLs of a rule, with ids of the item seeded at `level` where it takes one."""
     values = {"record_id": ids["record"][level], "volume_id": ids["volume"][level],
               "request_id": ids["request"][level], "page_no": 1, "check_id": ids["check"],
-              "batch_id": ids["batch"], "register_id": 1}
+              "batch_id": ids["batch"], "register_id": ids["transfer"]}
     path = rule.rule
     for name in rule.arguments - {"kind"}:
         path = re.sub(rf"<(?:\w+:)?{name}>", str(values[name]), path)
@@ -227,11 +238,23 @@ def test_services_refuse_above_clearance_targets(world):
     try:
         with catalog.session() as s:
             with pytest.raises(NotFound):
-                holds.place(s, actor="archivist_internal", reason="诉讼", scope="record",
+                holds.place(s, resolve(s, "archivist_internal", channel="web"), reason="诉讼", scope="record",
                             target=str(world["ids"]["record"]["secret"]))
             with pytest.raises(NotFound):
-                appraisal.create_batch(s, actor="archivist_internal", title="越权", members=[
+                appraisal.create_batch(s, resolve(s, "archivist_internal", channel="web"), title="越权", members=[
                     "appraiser_a", "appraiser_b", "appraiser_c"], record_ids=[world["ids"]["record"]["secret"]])
             s.rollback()
     finally:
         catalog.dispose()
+
+
+def test_transfer_items_above_clearance_do_not_exist(sweep_app, world):
+    """A transfer register shows each viewer the items they may see; the sweep checks no more leak."""
+    client = sweep_app.test_client()
+    path = f"/api/v1/transfers/{world['ids']['transfer']}"
+    for username, levels in (("archivist_internal", LEVELS[:2]), ("archivist_top", LEVELS),
+                             ("dept_head_confidential", LEVELS[:4])):
+        shown = client.get(path, headers={"Authorization": f"Bearer {world['ids']['tokens'][username]}"}).get_json()
+        assert [i["title"] for i in shown["items"]] == [f"{MARK[level]}移交" for level in levels], username
+    staff = {"Authorization": f"Bearer {world['ids']['tokens']['staff_confidential']}"}
+    assert client.get(path, headers=staff).status_code == 404  # not a party to the register

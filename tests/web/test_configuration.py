@@ -63,31 +63,63 @@ def test_category_api(client, token_of):
     assert client.post("/api/v1/admin/categories/NO", json={"active": False}, headers=headers).status_code == 404
 
 
-def test_schedule_change_needs_an_approver(as_user, app, client, token_of):
+def test_a_schedule_change_is_proposed_then_approved_in_the_approvers_own_session(as_user, app, client, token_of):
     admin = as_user("admin")
     body = admin.get("/admin/schedule").get_data(as_text=True)
-    assert 'id="schedule"' in body
+    assert 'id="schedule"' in body and 'name="approved_by"' not in body  # nobody types an approver's name
     rules = client.get("/api/v1/admin/schedule", headers=token_of("admin")).get_json()["rules"]
     rule = next(r for r in rules if r["retention"] != "D10")
     token = csrf_token(admin, "/admin/schedule")
-    refused = admin.post(f"/admin/schedule/{rule['id']}", data={
-        "retention": "D10", "reason": "调整", "approved_by": "staff", "csrf_token": token})
-    assert refused.status_code == 403  # staff may not approve a schedule change
-    refused = admin.post(f"/admin/schedule/{rule['id']}", data={
-        "retention": "D10", "reason": "调整", "approved_by": "admin", "csrf_token": token})
-    assert refused.status_code == 403  # nobody approves their own change
-    done = admin.post(f"/admin/schedule/{rule['id']}", data={
-        "retention": "D10", "reason": "依新规调整", "approved_by": "director", "csrf_token": token})
-    assert done.status_code == 302
+    assert admin.post(f"/admin/schedule/{rule['id']}", data={
+        "retention": "D10", "reason": " ", "csrf_token": token}).status_code == 400
+    proposed = admin.post(f"/admin/schedule/{rule['id']}", data={
+        "retention": "D10", "reason": "依新规调整", "csrf_token": token})
+    assert proposed.status_code == 302
+    with app.extensions["archive"].catalog.session() as db:
+        assert db.get(RetentionRule, rule["id"]).active is True  # nothing changes before the approval
+    pending = client.get("/api/v1/admin/schedule", headers=token_of("admin")).get_json()["pending"]
+    change = next(c for c in pending if c["old_rule"] == rule["id"])
+    assert (change["proposed_by"], change["status"], change["new_retention"]) == ("admin", "proposed", "D10")
+    approve = f"/admin/schedule/changes/{change['id']}/approve"
+    assert admin.post(approve, data={"csrf_token": token}).status_code == 403  # the proposer never approves
+    client.post("/logout", data={"csrf_token": token})
+
+    director = as_user("director")
+    page = director.get("/admin/schedule").get_data(as_text=True)
+    assert f'id="change-{change["id"]}"' in page and "依新规调整" in page
+    token = csrf_token(director, "/admin/schedule")
+    assert director.post(approve, data={"csrf_token": token}).status_code == 302
+    assert director.post(approve, data={"csrf_token": token}).status_code == 409  # decided once
+    client.post("/logout", data={"csrf_token": token})
     with app.extensions["archive"].catalog.session() as db:
         assert db.get(RetentionRule, rule["id"]).active is False
-    assert _actions(app, "retention.schedule.change")
+    events = _actions(app, "retention.schedule.change")
+    assert events[-1].actor == "director" and events[-1].details["proposed_by"] == "admin"
+    assert events[-1].details["channel"] == "web"
     after = client.get("/api/v1/admin/schedule", headers=token_of("admin")).get_json()["rules"]
     new = next(r for r in after if r["kind"] == rule["kind"] and r["category"] == rule["category"])
     assert new["retention"] == "D10" and new["version"] == rule["version"] + 1
-    api = client.post(f"/api/v1/admin/schedule/{new['id']}", json={
-        "retention": "D30", "reason": "恢复", "approved_by": "leader"}, headers=token_of("admin"))
-    assert api.status_code == 200 and api.get_json()["new_retention"] == "D30"
+
+    # Through the API: a director proposes; they cannot approve it themselves, a leader does.
+    api = client.post(f"/api/v1/admin/schedule/{new['id']}", json={"retention": "D30", "reason": "恢复"},
+                      headers=token_of("director"))
+    assert api.status_code == 201 and api.get_json()["status"] == "proposed"
+    decide = f"/api/v1/admin/schedule/changes/{api.get_json()['id']}"
+    assert client.post(f"{decide}/approve", headers=token_of("director")).status_code == 403
+    assert client.post(f"{decide}/approve", headers=token_of("staff")).status_code == 403
+    done = client.post(f"{decide}/approve", headers=token_of("leader"))
+    assert done.status_code == 200 and done.get_json()["new_retention"] == "D30"
+    assert done.get_json()["decided_by"] == "leader" and done.get_json()["status"] == "approved"
+
+    # A new entry, rejected with a reason.
+    entry = client.post("/api/v1/admin/schedule", json={"category": "WS", "kind": "信访材料", "keywords": ["信访"],
+                                                        "retention": "D10", "reason": "新增"}, headers=token_of("admin"))
+    assert entry.status_code == 201, entry.get_json()
+    reject = f"/api/v1/admin/schedule/changes/{entry.get_json()['id']}/reject"
+    assert client.post(reject, json={"reason": ""}, headers=token_of("leader")).status_code == 400
+    rejected = client.post(reject, json={"reason": "依据不足"}, headers=token_of("leader"))
+    assert rejected.status_code == 200 and rejected.get_json()["status"] == "rejected"
+    assert _actions(app, "retention.schedule.reject")
 
 
 def test_classifier_status_and_retrain(as_user, app, client, token_of, monkeypatch):
@@ -190,6 +222,6 @@ def test_real_retrain_saves_the_active_model(app, client, token_of):
 def test_configuration_pages_in_english(as_user):
     admin = as_user("admin")
     body = admin.get("/admin/schedule", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Retention schedule" in body and "Approver (user name)" in body
+    assert "Retention schedule" in body and "Changes waiting for approval" in body
     body = admin.get("/admin/categories", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Add category" in body

@@ -227,3 +227,138 @@ def test_readers_of_a_confidential_record_are_listed_for_the_auditor(app, client
     assert [(r["reader"], r["what"], r["loan"]) for r in shown["readers"]] == [("reader_x", "page_view", "JY2026000099")]
     assert client.get(f"/api/v1/records/{site['ids']['internal']}", headers=token_of("auditor")).get_json()["readers"] is None
     assert client.get(f"/api/v1/records/{rid}", headers=token_of("auditor")).status_code == 404  # not cleared
+
+
+# -- the library capabilities every face reaches (issue 11) -------------------------------------------
+def test_a_disabled_approver_is_refused_by_the_api(app, client, token_of, site):
+    from archive import users
+    from archive.models import User
+
+    with app.extensions["archive"].catalog.session() as db:
+        users.add_user(db, actor="test", username="head_gone", role="dept_head", clearance="internal",
+                       password="correct-horse-battery")
+    head = token_of("head_gone")
+    loan = _post(client, "/api/v1/loans", token_of("staff"), {"purpose": "停用审批", "form": "electronic",
+                                                              "record_ids": [site["ids"]["public"]]}).get_json()
+    with app.extensions["archive"].catalog.session() as db:
+        db.query(User).filter_by(username="head_gone").one().active = False
+    assert _post(client, f"/api/v1/loans/{loan['id']}/approve", head).status_code == 401
+    assert client.get(f"/api/v1/loans/{loan['id']}", headers=token_of("staff")).get_json()["status"] == "pending"
+
+
+def test_transfer_register_through_the_api(client, token_of, site):
+    staff, head, archivist = token_of("staff"), token_of("depthead"), token_of("archivist")
+    code = site_code(client, archivist, site["ids"]["volume_internal"])
+    body = {"department": "YLK", "year": 2019, "category": "WS", "lines": [
+        {"archival_code": code, "title": "2019年文书第1卷", "pages": 20, "transaction_no": "T1"},
+        {"archival_code": "J001-WS·2019-D30-V999", "title": "未到的卷", "pages": 5}]}
+    made = _post(client, "/api/v1/transfers", staff, body)
+    assert made.status_code == 201, made.get_json()
+    register = made.get_json()
+    assert register["status"] == "unsigned" and register["handed_by"] == "staff"
+    path = f"/api/v1/transfers/{register['id']}"
+    assert _post(client, f"{path}/sign", staff).status_code == 403  # the person handing over is not the head
+    assert _post(client, f"{path}/sign", head).get_json()["status"] == "submitted"
+    assert _post(client, f"{path}/check", staff, {"arrived": {code: 20}}).status_code == 403
+    checked = _post(client, f"{path}/check", archivist, {"arrived": {code: 20}})
+    assert checked.status_code == 200 and list(checked.get_json()["problems"]) == ["J001-WS·2019-D30-V999"]
+    assert _post(client, f"{path}/decide", archivist, {"archival_code": "J001-WS·2019-D30-V999",
+                                                        "decision": "accept"}).status_code == 409  # did not arrive
+    _post(client, f"{path}/decide", archivist, {"archival_code": "J001-WS·2019-D30-V999", "decision": "reject",
+                                                "reason": "未移交实物"})
+    done = _post(client, f"{path}/decide", archivist, {"archival_code": code, "decision": "accept"}).get_json()
+    assert done["status"] == "closed"
+    assert register["id"] in [r["id"] for r in client.get("/api/v1/transfers", headers=staff).get_json()["registers"]]
+    assert client.get(path, headers=token_of("leader")).status_code == 404  # not a party to it
+    status = client.get("/api/v1/transfers/filing-status", headers=archivist).get_json()
+    assert set(status) == {"year", "deadline", "passed", "unfiled"}
+
+
+def test_personnel_intake_through_the_api(client, token_of):
+    staff, archivist = token_of("staff"), token_of("archivist")
+    assert client.get("/api/v1/personnel", headers=staff).status_code == 403
+    papers = {"person_id_number": "110101199003071234", "person_name": "王某", "present": ["1 干部履历表"]}
+    assert _post(client, "/api/v1/personnel/dossiers", staff, papers).status_code == 403
+    dossier = _post(client, "/api/v1/personnel/dossiers", archivist, papers)
+    assert dossier.status_code == 201 and "3 年度考核登记表" in dossier.get_json()["missing"]
+    dossier_id = dossier.get_json()["id"]
+    noticed = _post(client, f"/api/v1/personnel/dossiers/{dossier_id}/notice", archivist).get_json()
+    assert "3 年度考核登记表" in noticed["notice_text"]
+    assert _post(client, f"/api/v1/personnel/dossiers/{dossier_id}/notice", archivist).status_code == 409
+    assert _post(client, f"/api/v1/personnel/dossiers/{dossier_id}/undertaking", archivist).status_code == 200
+    sent = _post(client, "/api/v1/personnel/notices", archivist, {
+        "person_id_number": "110101199003071234", "person_name": "王某", "to_unit": "某县人社局",
+        "carrier": "courier", "carrier_name": "机要员甲"})
+    assert sent.status_code == 201
+    notice = sent.get_json()
+    assert _post(client, f"/api/v1/personnel/notices/{notice['id']}/chase", archivist).status_code == 409  # not due
+    assert client.get("/api/v1/personnel/receipts-to-chase", headers=archivist).get_json()["notices"] == []
+    back = _post(client, f"/api/v1/personnel/notices/{notice['id']}/receipt", archivist, {"signed_by": "收件人丙"})
+    assert back.get_json()["receipt_signed_by"] == "收件人丙"
+    desk = client.get("/api/v1/personnel", headers=archivist).get_json()
+    assert dossier_id in [d["id"] for d in desk["dossiers"]] and desk["materials"]
+
+
+def test_extracts_outside_borrowers_and_closing_through_the_api(client, token_of, site):
+    leader, leader2, archivist, staff = token_of("leader"), token_of("leader2"), token_of("archivist"), token_of("staff")
+    secret = site["ids"]["secret"]
+    loan = _post(client, "/api/v1/loans", leader, {"purpose": "摘抄材料", "form": "reading_room",
+                                                   "record_ids": [secret], "extract": True}).get_json()
+    assert loan["extract"] is True
+    _post(client, f"/api/v1/loans/{loan['id']}/approve", leader2)
+    _post(client, f"/api/v1/loans/{loan['id']}/issue", archivist)
+    extract = {"record_id": secret, "reader": "leader", "description": "第1页", "kind": "copy", "copies": 1}
+    assert _post(client, f"/api/v1/loans/{loan['id']}/extracts", staff, extract).status_code == 403  # archivists register
+    made = _post(client, f"/api/v1/loans/{loan['id']}/extracts", archivist, extract)
+    assert made.status_code == 201 and made.get_json()["secrecy"] == "secret"
+    listed = client.get(f"/api/v1/loans/{loan['id']}/extracts", headers=leader).get_json()["extracts"]
+    assert [e["kind"] for e in listed] == ["copy"]
+    assert client.get(f"/api/v1/loans/{loan['id']}/extracts", headers=staff).status_code == 404  # above clearance
+    assert _post(client, f"/api/v1/loans/{loan['id']}/close", leader).status_code == 403
+    assert _post(client, f"/api/v1/loans/{loan['id']}/close", archivist).get_json()["status"] == "closed"
+
+    outside = {"purpose": "外单位查证", "form": "reading_room", "record_ids": [site["ids"]["public"]],
+               "outside": {"name": "张某", "unit": "某市人社局", "letter": "介绍信〔2026〕3号",
+                           "id_number": "110101199003071234"}}
+    assert _post(client, "/api/v1/loans", staff, outside).status_code == 403  # registered at the archivists' desk
+    registered = _post(client, "/api/v1/loans", archivist, outside)
+    assert registered.status_code == 201 and registered.get_json()["outside"]["unit"] == "某市人社局"
+    assert _post(client, "/api/v1/loans", archivist, {**outside, "form": "electronic"}).status_code == 400
+
+
+def test_relations_and_the_approval_matrix_through_the_api(client, token_of):
+    staff, officer, admin = token_of("staff"), token_of("secofficer"), token_of("admin")
+    own = _post(client, "/api/v1/relations", staff, {"relation": "self", "person_id_number": "110101199003071234",
+                                                     "person_name": "职员"})
+    assert own.status_code == 201 and own.get_json()["username"] == "staff"
+    assert _post(client, "/api/v1/relations", staff, {"relation": "spouse", "person_id_number": "110101199003071235",
+                                                      "username": "depthead"}).status_code == 403
+    assert _post(client, "/api/v1/relations", officer, {"relation": "spouse", "person_id_number": "110101199003071235",
+                                                        "username": "depthead"}).status_code == 201
+    assert client.get("/api/v1/relations", query_string={"user": "depthead"}, headers=staff).status_code == 403
+    theirs = client.get("/api/v1/relations", query_string={"user": "depthead"}, headers=officer).get_json()
+    assert [r["relation"] for r in theirs["relations"]] == ["spouse"]
+
+    rules = client.get("/api/v1/loans/matrix", headers=staff).get_json()["rules"]
+    assert rules[-1]["name"] == "own_department"
+    assert client.put("/api/v1/loans/matrix", json={"rules": rules}, headers=staff).status_code == 403
+    changed = client.put("/api/v1/loans/matrix", json={"rules": rules}, headers=admin)
+    assert changed.status_code == 200 and changed.get_json()["rules"] == rules
+
+
+def test_receiving_pages(client, as_user):
+    from tests.web.conftest import csrf_token
+
+    staff = as_user("staff")
+    page = staff.get("/transfers")
+    assert page.status_code == 200 and 'id="transfer-form"' in page.get_data(as_text=True)
+    response = staff.post("/transfers", data={"csrf_token": csrf_token(staff, "/transfers"), "department": "BGS",
+                                              "year": "2018", "category": "WS", "lines": "J001-WS·2018-X-1|卷一|3"})
+    assert response.status_code == 302 and "/transfers/" in response.headers["Location"]
+    shown = staff.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'data-status="unsigned"' in shown and "J001-WS·2018-X-1" in shown
+    assert staff.get("/personnel").status_code == 403
+    assert staff.get("/relations").status_code == 200 and staff.get("/loans/matrix").status_code == 200
+    archivist = as_user("archivist")
+    page = archivist.get("/personnel").get_data(as_text=True)
+    assert 'id="dossier-form"' in page and "1 干部履历表" in page

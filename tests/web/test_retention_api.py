@@ -22,13 +22,15 @@ def due(app):
     ids = {}
     with services.catalog.session() as db:
         fonds = db.query(Fonds).filter_by(code="J001").one()
-        for name, when in (("a", DUE), ("b", DUE), ("c", DUE), ("late", dt.date(2050, 1, 1))):
-            record = Record(fonds_id=fonds.id, category_code="WS", year=2009, retention="D10", status="filed",
-                            secrecy="internal", title=f"到期文书{name}", doc_date=dt.date(2009, 3, 1), pages=1,
-                            filed_at=dt.datetime.now(dt.UTC), retention_due=when)
+        # Due dates follow from year and retention (archive.unit_of_work): 2009 + D10 -> 2020-01-01.
+        for name, year in (("a", 2009), ("b", 2009), ("c", 2009), ("late", 2039)):
+            record = Record(fonds_id=fonds.id, category_code="WS", year=year, retention="D10", status="filed",
+                            secrecy="internal", title=f"到期文书{name}", doc_date=dt.date(year, 3, 1), pages=1,
+                            filed_at=dt.datetime.now(dt.UTC))
             db.add(record)
             db.flush()
-            record.archival_code = f"J001-WS·2009-D10-{record.id:04d}"
+            record.archival_code = f"J001-WS·{year}-D10-{record.id:04d}"
+            assert record.retention_due == (DUE if year == 2009 else dt.date(2050, 1, 1))
             key = services.store.put(text_png(f"到期文书 {name}"), media_type="image/png")
             db.add(Page(record_id=record.id, page_no=1, ocr_text=f"到期文书 {name}"))
             db.add(StoredObject(sha256=key, size=1, media_type="image/png", role="page_image", record_id=record.id,
@@ -151,3 +153,26 @@ def test_retention_pages_render(client, as_user, token_of):
     report = as_user("auditor").get("/retention/report", query_string={"format": "csv"})
     assert report.status_code == 200 and report.mimetype == "text/csv"
     assert as_user("staff").get("/retention").status_code == 403
+
+
+def test_settings_extension_and_secrecy_review_through_the_api(app, client, token_of, due):
+    path = "/api/v1/retention/settings"
+    assert client.get(path, headers=token_of("archivist")).get_json()["settings"]["witness_min"] == 2
+    assert client.get(path, headers=token_of("staff")).status_code == 403
+    assert client.post(f"{path}/witness_min", json={"value": 3}, headers=token_of("archivist")).status_code == 403
+    assert client.post(f"{path}/witness_min", json={"value": 1}, headers=token_of("admin")).status_code == 400
+    stricter = client.post(f"{path}/witness_min", json={"value": 3}, headers=token_of("admin"))
+    assert stricter.status_code == 200 and stricter.get_json() == {"key": "witness_min", "value": 3}
+    assert client.post(f"{path}/witness_min", json={"value": 2}, headers=token_of("admin")).status_code == 200
+
+    late = due["late"]  # due 2050-01-01
+    extend = f"/api/v1/retention/records/{late}/extend"
+    assert client.post(extend, json={"years": 5, "reason": "仍需参考"}, headers=token_of("archivist")).status_code == 403
+    assert client.post(extend, json={"years": 0, "reason": "r"}, headers=token_of("appraiser1")).status_code == 400
+    done = client.post(extend, json={"years": 5, "reason": "仍需参考"}, headers=token_of("appraiser1"))
+    assert done.status_code == 200, done.get_json()
+    assert (done.get_json()["old_due"], done.get_json()["new_due"]) == ("2050-01-01", "2055-01-01")
+
+    review = f"/api/v1/retention/records/{late}/secrecy-review"
+    assert client.post(review, json={"outcome": "keep"}, headers=token_of("archivist")).status_code == 403
+    assert client.post(review, json={"outcome": "keep"}, headers=token_of("secofficer")).status_code == 400  # not secret

@@ -27,7 +27,7 @@ def test_upload_is_filed(as_user):
     token = csrf_token(client, "/upload")
     png = text_png("人力资源和社会保障局\n关于印发工伤保险经办规程的通知\n2021年3月5日")
     response = client.post(
-        "/upload", data={"csrf_token": token, "category": "WS", "files": [(io.BytesIO(png), "notice.png")]},
+        "/upload", data={"csrf_token": token, "category": "WS", "files": [(io.BytesIO(png), "工伤保险通知.png")]},
         content_type="multipart/form-data", headers={"Accept": "application/json"},
     )
     assert response.status_code == 200, response.get_data(as_text=True)[:300]

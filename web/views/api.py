@@ -6,23 +6,18 @@ import functools
 from collections.abc import Callable
 
 from flask import Blueprint, Response, g, jsonify, request
-from sqlalchemy import select
 
-from archive import audit, tokens, users
-from archive.codes import RecordStatus
-from archive.errors import Forbidden, NotFound, ValidationError
-from archive.models import Record
-from archive.policy import READER_ROLES, Action, may, require
-from web import accounts
-from web.access import visible
+from archive import accounts, audit, records, tokens
+from archive.dashboard import stats
+from archive.errors import Forbidden, ValidationError
+from archive.policy import Action, require
+from ingest.corrections import correct, review_queue
 from web.auth import services, set_user
-from web.dashboard_stats import stats
-from web.exports import export_search
+from web.exports import export_csv
 from web.openapi import document
-from web.record_views import correct_record, download, page_image, view_record
-from web.search_params import build_query, run_search
-from web.uploads import accept, status_of
-from web.views.records import _stream
+from web.record_views import correction_values, send_download, send_page
+from web.search_params import build_query
+from web.uploads import accept, ids_of, statuses
 from web.views.volumes import list_volumes, volume_detail
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -70,63 +65,52 @@ def me():  # noqa: ANN201
 @bp.get("/dashboard")
 @token_required
 def dashboard():  # noqa: ANN201
-    with services().catalog.session() as db:
-        numbers = stats(db, g.viewer)
+    with services().unit_of_work(g.identity) as db:
+        numbers = stats(db, g.identity)
     return jsonify({k: ([list(x) for x in v] if isinstance(v, list) else v) for k, v in numbers.items()})
 
 
 @bp.get("/search")
 @token_required
 def search():  # noqa: ANN201
-    if g.viewer.role not in READER_ROLES:
-        raise Forbidden("this role does not search the holdings")
     query = build_query(g.viewer, request.args, multi=request.args.getlist)
-    with services().catalog.session() as db:
-        result = run_search(services(), db, query)
-    return jsonify(result.to_dict())
+    return jsonify(services().search_service().search(g.identity, query).to_dict())
 
 
 @bp.get("/records/<int:record_id>")
 @token_required
 def record(record_id: int):  # noqa: ANN201
-    with services().catalog.session() as db:
-        return jsonify(view_record(db, g.viewer, record_id, channel="api"))
+    with services().unit_of_work(g.identity) as db:
+        return jsonify(records.view(db, g.identity, record_id).to_dict())
 
 
 @bp.get("/records/<int:record_id>/pages/<int:page_no>/image")
 @token_required
 def record_page(record_id: int, page_no: int):  # noqa: ANN201
-    with services().catalog.session() as db:
-        key, media_type, body = page_image(db, g.viewer, record_id, page_no, channel="api", store=services().store)
-    if body is not None:  # read through a viewing grant: watermarked, never cached
-        return Response(body, mimetype=media_type, headers={"Cache-Control": "no-store"})
-    return _stream(key, media_type)
+    with services().unit_of_work(g.identity) as db:
+        found = records.page_image(db, g.identity, record_id, page_no, services().store)
+    return send_page(found)
 
 
 @bp.get("/records/<int:record_id>/download")
 @token_required
 def record_download(record_id: int):  # noqa: ANN201
-    with services().catalog.session() as db:
-        key, media_type, name = download(db, g.viewer, record_id, channel="api")
-    return _stream(key, media_type, **{"Content-Disposition": f'attachment; filename="{name}"'})
+    with services().unit_of_work(g.identity) as db:
+        found = records.download(db, g.identity, record_id)
+    return send_download(found)
 
 
 @bp.post("/uploads")
 @token_required
 def upload():  # noqa: ANN201
-    require(g.viewer, Action.FILE)
-    rows = accept(services(), g.viewer, request.files.getlist("files"), category=request.form.get("category"))
+    rows = accept(request.files.getlist("files"), category=request.form.get("category"))
     return jsonify({"files": rows}), 202
 
 
 @bp.get("/uploads/status")
 @token_required
 def upload_status():  # noqa: ANN201
-    require(g.viewer, Action.FILE)
-    ids = [int(x) for x in (request.args.get("ids") or "").split(",") if x.isdigit()][:50]
-    with services().catalog.session() as db:
-        found = status_of(db, g.viewer, ids)
-    return jsonify({"records": [found[i] for i in ids if i in found]})
+    return jsonify({"records": statuses(ids_of(request.args.get("ids")))})
 
 
 @bp.get("/audit/events")
@@ -156,12 +140,10 @@ def audit_verify():  # noqa: ANN201
 @bp.get("/users")
 @token_required
 def user_list():  # noqa: ANN201
-    if not (may(g.viewer, Action.MANAGE_ACCOUNTS) or may(g.viewer, Action.MANAGE_CLEARANCES)):
-        raise Forbidden("only the system administrator and the security officer list accounts")
-    with services().catalog.session() as db:
+    with services().unit_of_work(g.identity) as db:
         rows = [{"username": u.username, "display_name": u.display_name, "role": u.role, "clearance": u.clearance,
                  "departments": u.departments, "categories": u.categories, "active": u.active}
-                for u in users.list_users(db)]
+                for u in accounts.list_accounts(db, g.identity)]
     return jsonify({"users": rows})
 
 
@@ -184,26 +166,21 @@ def _strings(value: object, name: str) -> list[str]:
 
 @bp.get("/review")
 @token_required
-def review_queue():  # noqa: ANN201
-    require(g.viewer, Action.FILE)
-    with services().catalog.session() as db:
-        rows = db.execute(
-            select(Record).where(visible(g.viewer), Record.status == RecordStatus.NEEDS_REVIEW.value)
-            .order_by(Record.id).limit(200)
-        ).scalars().all()
-        out = [{"id": r.id, "title": r.title, "category": r.category_code, "secrecy": r.secrecy,
-                "review_reasons": list(r.review_reasons or [])} for r in rows]
-    return jsonify({"records": out})
+def review():  # noqa: ANN201
+    with services().unit_of_work(g.identity) as db:
+        return jsonify({"records": review_queue(db, g.identity)})
 
 
 @bp.post("/users")
 @token_required
 def user_create():  # noqa: ANN201
     data = _body(username=str, role=str, display_name=str)
-    with services().catalog.session() as db:
-        name, password = accounts.create(db, g.viewer, username=data.get("username", ""), role=data.get("role", ""),
-                                         display_name=data.get("display_name", ""))
-    return jsonify({"username": name, "password": password}), 201
+    with services().unit_of_work(g.identity) as db:
+        made = accounts.create(db, g.identity, username=data.get("username", ""), role=data.get("role", ""),
+                               display_name=data.get("display_name", ""))
+    # The password is one-time: shown this once, changed at the first login.
+    return jsonify({"username": made.username, "role": made.role, "clearance": "internal",
+                    "password": made.password, "must_change_password": True}), 201
 
 
 @bp.post("/users/<username>/active")
@@ -212,20 +189,28 @@ def user_active(username: str):  # noqa: ANN201
     data = _body(active=bool)
     if "active" not in data:
         raise ValidationError("active (true or false) is required")
-    with services().catalog.session() as db:
-        accounts.set_active(db, g.viewer, username, data["active"])
+    with services().unit_of_work(g.identity) as db:
+        accounts.set_active(db, g.identity, username, data["active"])
     return jsonify({"username": username, "active": data["active"]})
+
+
+@bp.post("/users/<username>/password-reset")
+@token_required
+def user_password_reset(username: str):  # noqa: ANN201
+    with services().unit_of_work(g.identity) as db:
+        made = accounts.reset_password(db, g.identity, username)
+    return jsonify({"username": made.username, "password": made.password, "must_change_password": True})
 
 
 @bp.post("/users/<username>/clearance")
 @token_required
 def user_clearance(username: str):  # noqa: ANN201
     data = _body(clearance=str)
-    with services().catalog.session() as db:
-        accounts.set_clearance(db, g.viewer, username, clearance=data.get("clearance", ""),
-                               departments=_strings(data.get("departments", []), "departments"),
-                               categories=_strings(data.get("categories", []), "categories"))
-    return jsonify({"username": username, "clearance": data.get("clearance")})
+    scope = {name: _strings(data[name], name) if name in data else None for name in ("departments", "categories")}
+    with services().unit_of_work(g.identity) as db:
+        user = accounts.set_clearance(db, g.identity, username, clearance=data.get("clearance", ""), **scope)
+        return jsonify({"username": user.username, "clearance": user.clearance, "departments": user.departments,
+                        "categories": user.categories})
 
 
 def _token_json(t: tokens.ApiToken) -> dict:
@@ -237,28 +222,24 @@ def _token_json(t: tokens.ApiToken) -> dict:
 @bp.get("/tokens")
 @token_required
 def token_list():  # noqa: ANN201
-    with services().catalog.session() as db:
-        return jsonify({"tokens": [_token_json(t) for t in tokens.list_tokens(db, g.viewer.username)]})
+    with services().unit_of_work(g.identity) as db:
+        return jsonify({"tokens": [_token_json(t) for t in accounts.list_tokens(db, g.identity)]})
 
 
 @bp.post("/tokens")
 @token_required
 def token_create():  # noqa: ANN201
     data = _body(name=str)
-    with services().catalog.session() as db:
-        row, plain = tokens.create(db, actor=g.viewer.username, username=g.viewer.username,
-                                   name=data.get("name", "")[:100])
+    with services().unit_of_work(g.identity) as db:
+        row, plain = accounts.new_token(db, g.identity, name=data.get("name", "")[:100])
         return jsonify({**_token_json(row), "token": plain}), 201
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
 @token_required
 def token_revoke(token_id: int):  # noqa: ANN201
-    with services().catalog.session() as db:
-        own = {t.id for t in tokens.list_tokens(db, g.viewer.username)}
-        if token_id not in own:
-            raise NotFound(f"token {token_id} does not exist")
-        return jsonify(_token_json(tokens.revoke(db, actor=g.viewer.username, token_id=token_id)))
+    with services().unit_of_work(g.identity) as db:
+        return jsonify(_token_json(accounts.revoke_token(db, g.identity, token_id)))
 
 
 @bp.get("/volumes")
@@ -280,16 +261,12 @@ def volume(volume_id: int):  # noqa: ANN201
 @token_required
 def record_correct(record_id: int):  # noqa: ANN201
     data = _body()
-    with services().catalog.session() as db:
-        out = correct_record(db, g.viewer, record_id, data)
-    return jsonify(out)
+    with services().unit_of_work(g.identity) as db:
+        return jsonify(records.metadata(correct(db, g.identity, record_id, correction_values(data))))
 
 
 @bp.get("/search/export")
 @token_required
 def search_export():  # noqa: ANN201
-    require(g.viewer, Action.EXPORT)
     query = build_query(g.viewer, request.args, multi=request.args.getlist)
-    with services().catalog.session() as db:
-        body = export_search(services(), db, g.viewer, query)
-    return Response(body, mimetype="text/csv")
+    return Response(export_csv(query), mimetype="text/csv")

@@ -1,11 +1,14 @@
-"""API routes of the configuration pages (categories, retention schedule, classifier) and of shelving."""
+"""API routes of the configuration pages (categories, retention schedule proposals and decisions,
+classifier) and of shelving. Each route parses, calls one service, answers."""
 
 from __future__ import annotations
 
 from flask import Response, g, jsonify
 
+from archive import categories
 from archive.errors import ValidationError
-from web import configuration
+from ingest import retraining
+from retention import services as life
 from web.auth import services
 from web.views.api import _body, bp, token_required
 from web.views.volumes import labels_of, location_history, shelve
@@ -13,18 +16,18 @@ from web.views.volumes import labels_of, location_history, shelve
 
 @bp.get("/admin/categories")
 @token_required
-def categories():  # noqa: ANN201
-    with services().catalog.session() as db:
-        return jsonify({"categories": configuration.list_categories(db, g.viewer)})
+def categories_list():  # noqa: ANN201
+    with services().unit_of_work(g.identity) as db:
+        return jsonify({"categories": categories.list_categories(db, g.identity)})
 
 
 @bp.post("/admin/categories")
 @token_required
 def category_add():  # noqa: ANN201
     data = _body(code=str, name_zh=str, name_en=str)
-    with services().catalog.session() as db:
-        row = configuration.add_category(db, g.viewer, code=data.get("code", ""), name_zh=data.get("name_zh", ""),
-                                         name_en=data.get("name_en", ""))
+    with services().unit_of_work(g.identity) as db:
+        row = categories.add_category(db, g.identity, code=data.get("code", ""), name_zh=data.get("name_zh", ""),
+                                      name_en=data.get("name_en", ""))
     return jsonify(row), 201
 
 
@@ -32,42 +35,69 @@ def category_add():  # noqa: ANN201
 @token_required
 def category_change(code: str):  # noqa: ANN201
     data = _body(name_zh=str, name_en=str, active=bool)
-    with services().catalog.session() as db:
-        row = configuration.change_category(db, g.viewer, code, name_zh=data.get("name_zh"),
-                                            name_en=data.get("name_en"), active=data.get("active"))
+    with services().unit_of_work(g.identity) as db:
+        row = categories.change_category(db, g.identity, code, name_zh=data.get("name_zh"),
+                                         name_en=data.get("name_en"), active=data.get("active"))
     return jsonify(row)
 
 
 @bp.get("/admin/schedule")
 @token_required
 def schedule():  # noqa: ANN201
-    with services().catalog.session() as db:
-        return jsonify({"rules": configuration.list_rules(db, g.viewer)})
+    with services().unit_of_work(g.identity) as db:
+        view = life.schedule_view(db, g.identity)
+    return jsonify({"rules": view["rules"], "pending": view["pending"], "version": view["version"]})
+
+
+@bp.post("/admin/schedule")
+@token_required
+def schedule_add():  # noqa: ANN201
+    data = _body(category=str, kind=str, keywords=list, retention=str, reason=str, scheme=str)
+    with services().unit_of_work(g.identity) as db:
+        out = life.propose_schedule_entry(db, g.identity, category=data.get("category"), kind=data.get("kind"),
+                                          keywords=data.get("keywords") or [], retention=data.get("retention"),
+                                          reason=data.get("reason"), scheme=data.get("scheme", ""))
+    return jsonify(out), 201
 
 
 @bp.post("/admin/schedule/<int:rule_id>")
 @token_required
 def schedule_change(rule_id: int):  # noqa: ANN201
-    data = _body(retention=str, reason=str, approved_by=str)
-    with services().catalog.session() as db:
-        out = configuration.change_rule(db, g.viewer, rule_id, retention=data.get("retention"),
-                                        reason=data.get("reason"), approved_by=data.get("approved_by"),
-                                        settings=services().settings)
-    return jsonify(out)
+    data = _body(retention=str, reason=str, keywords=list)
+    with services().unit_of_work(g.identity) as db:
+        out = life.propose_schedule_change(db, g.identity, rule_id, retention=data.get("retention"),
+                                           reason=data.get("reason"), keywords=data.get("keywords"))
+    return jsonify(out), 201
+
+
+@bp.post("/admin/schedule/changes/<int:change_id>/approve")
+@token_required
+def schedule_approve(change_id: int):  # noqa: ANN201
+    with services().unit_of_work(g.identity) as db:
+        return jsonify(life.decide_schedule_change(db, g.identity, change_id, approve=True))
+
+
+@bp.post("/admin/schedule/changes/<int:change_id>/reject")
+@token_required
+def schedule_reject(change_id: int):  # noqa: ANN201
+    data = _body(reason=str)
+    with services().unit_of_work(g.identity) as db:
+        return jsonify(life.decide_schedule_change(db, g.identity, change_id, approve=False,
+                                                   reason=data.get("reason", "")))
 
 
 @bp.get("/admin/classifier")
 @token_required
 def classifier():  # noqa: ANN201
-    with services().catalog.session() as db:
-        return jsonify(configuration.classifier_status(db, g.viewer, services().settings))
+    with services().unit_of_work(g.identity) as db:
+        return jsonify(retraining.status(db, g.identity, services().settings))
 
 
 @bp.post("/admin/classifier/train")
 @token_required
 def classifier_train():  # noqa: ANN201
-    with services().catalog.session() as db:
-        return jsonify(configuration.retrain(db, g.viewer, services().settings))
+    with services().unit_of_work(g.identity) as db:
+        return jsonify(retraining.retrain(db, g.identity, services().settings))
 
 
 @bp.post("/volumes/<int:volume_id>/shelve")

@@ -1,15 +1,25 @@
-"""/api/v1/loans...: the loan workflow, electronic viewing and the registers (archive.lending)."""
+"""/api/v1/loans…, /api/v1/inventory…, /api/v1/relations: the loan workflow, electronic viewing,
+extracts, the registers, stock checks, declared relations and the approval matrix.
+
+Each handler parses the JSON body, calls one service of archive.lending (desk, stockroom) as the
+token's person (`g.identity`) and answers with its result; the services check and audit.
+"""
 
 from __future__ import annotations
 
 from flask import Response, g, jsonify, request
 
 from archive.errors import ValidationError
+from archive.lending import desk, registers, stockroom
 from web import lending_views as lv
 from web.auth import services
 from web.views.api import _body, bp, token_required
 
-STATUSES = ("pending", "approved", "rejected", "issued", "closed", "cancelled")
+STATUSES = desk.STATUSES
+
+
+def unit_of_work():  # noqa: ANN201
+    return services().unit_of_work(g.identity)
 
 
 @bp.get("/loans")
@@ -18,129 +28,191 @@ def loans():  # noqa: ANN201
     status = request.args.get("status") or None
     if status is not None and status not in STATUSES:
         raise ValidationError(f"status must be one of {', '.join(STATUSES)}")
-    with services().catalog.session() as db:
-        return jsonify({"requests": lv.listing(db, g.viewer.username, status)})
+    with unit_of_work() as db:
+        return jsonify({"requests": desk.listing(db, g.identity, status)})
 
 
 @bp.post("/loans")
 @token_required
 def loan_create():  # noqa: ANN201
-    data = _body(purpose=str, form=str, days=int, record_ids=list, volume_ids=list, readers=list)
-    with services().catalog.session() as db:
-        return jsonify(lv.create(db, g.viewer.username, data)), 201
+    data = _body(purpose=str, form=str, days=int, record_ids=list, volume_ids=list, readers=list, extract=bool,
+                 outside=dict)
+    fields = lv.loan_request(data, services().settings.loan_days)
+    with unit_of_work() as db:
+        return jsonify(desk.submit(db, g.identity, **fields)), 201
 
 
 @bp.get("/loans/inbox")
 @token_required
 def loan_inbox():  # noqa: ANN201
-    with services().catalog.session() as db:
-        return jsonify({"requests": lv.inbox(db, g.viewer)})
+    with unit_of_work() as db:
+        return jsonify({"requests": desk.inbox(db, g.identity)})
 
 
 @bp.get("/loans/notifications")
 @token_required
 def loan_notifications():  # noqa: ANN201
-    with services().catalog.session() as db:
-        return jsonify({"notifications": lv.notifications(db, g.viewer.username)})
+    with unit_of_work() as db:
+        return jsonify({"notifications": desk.notifications(db, g.identity)})
 
 
 @bp.get("/loans/<int:request_id>")
 @token_required
 def loan_detail(request_id: int):  # noqa: ANN201
-    with services().catalog.session() as db:
-        return jsonify(lv.detail(db, g.viewer.username, request_id))
+    with unit_of_work() as db:
+        return jsonify(desk.detail(db, g.identity, request_id))
 
 
 @bp.post("/loans/<int:request_id>/approve")
 @token_required
 def loan_approve(request_id: int):  # noqa: ANN201
-    data = _body(note=str)
-    with services().catalog.session() as db:
-        return jsonify(lv.approve(db, g.viewer.username, request_id, data.get("note", "")))
+    note = lv._text(_body(note=str).get("note"), "note")
+    with unit_of_work() as db:
+        return jsonify(desk.approve(db, g.identity, request_id, note))
 
 
 @bp.post("/loans/<int:request_id>/reject")
 @token_required
 def loan_reject(request_id: int):  # noqa: ANN201
-    data = _body(reason=str)
-    with services().catalog.session() as db:
-        return jsonify(lv.reject(db, g.viewer.username, request_id, data.get("reason", "")))
+    reason = lv._text(_body(reason=str).get("reason"), "reason")
+    with unit_of_work() as db:
+        return jsonify(desk.reject(db, g.identity, request_id, reason))
 
 
 @bp.post("/loans/<int:request_id>/cancel")
 @token_required
 def loan_cancel(request_id: int):  # noqa: ANN201
-    with services().catalog.session() as db:
-        return jsonify(lv.cancel(db, g.viewer.username, request_id))
+    with unit_of_work() as db:
+        return jsonify(desk.cancel(db, g.identity, request_id))
 
 
 @bp.post("/loans/<int:request_id>/issue")
 @token_required
 def loan_issue(request_id: int):  # noqa: ANN201
-    data = _body(accompanied_by=str, hours=int, carriers=list)
-    with services().catalog.session() as db:
-        return jsonify(lv.issue(db, g.viewer.username, request_id, data))
+    fields = lv.issue(_body(accompanied_by=str, hours=int, carriers=list))
+    with unit_of_work() as db:
+        return jsonify(desk.issue(db, g.identity, request_id, **fields))
+
+
+@bp.post("/loans/<int:request_id>/close")
+@token_required
+def loan_close(request_id: int):  # noqa: ANN201
+    with unit_of_work() as db:
+        return jsonify(desk.close(db, g.identity, request_id))
+
+
+@bp.get("/loans/<int:request_id>/extracts")
+@token_required
+def loan_extracts(request_id: int):  # noqa: ANN201
+    with unit_of_work() as db:
+        return jsonify({"extracts": desk.list_extracts(db, g.identity, request_id)})
+
+
+@bp.post("/loans/<int:request_id>/extracts")
+@token_required
+def loan_extract_register(request_id: int):  # noqa: ANN201
+    fields = lv.extract(_body(record_id=int, reader=str, description=str, pages=str, copies=int, kind=str))
+    record_id = fields.pop("record_id")
+    with unit_of_work() as db:
+        return jsonify(desk.register_extract(db, g.identity, request_id, record_id, **fields)), 201
 
 
 @bp.post("/loans/items/<int:loan_id>/return")
 @token_required
 def loan_return(loan_id: int):  # noqa: ANN201
-    data = _body(pages_returned=int, damage=str)
-    with services().catalog.session() as db:
-        return jsonify(lv.return_loan(db, g.viewer.username, loan_id, data))
+    fields = lv.returned(_body(pages_returned=int, damage=str))
+    with unit_of_work() as db:
+        return jsonify(desk.return_loan(db, g.identity, loan_id, **fields))
 
 
 @bp.post("/loans/items/<int:loan_id>/renew")
 @token_required
 def loan_renew(loan_id: int):  # noqa: ANN201
-    data = _body(days=int)
-    with services().catalog.session() as db:
-        return jsonify(lv.renew(db, g.viewer.username, loan_id, data))
+    days = lv._int(_body(days=int).get("days"), "days", services().settings.loan_days, 1, 365)
+    with unit_of_work() as db:
+        return jsonify(desk.renew(db, g.identity, loan_id, days))
 
 
 @bp.get("/loans/registers/<kind>")
 @token_required
 def loan_register(kind: str):  # noqa: ANN201
     fmt = request.args.get("format") or "csv"
-    if fmt not in lv.REGISTER_TYPES:
+    if fmt not in registers.FORMATS:
         raise ValidationError("format must be csv, xlsx or pdf")
-    with services().catalog.session() as db:
-        body, media_type, name = lv.export_register(db, g.viewer.username, kind, fmt)
+    with unit_of_work() as db:
+        body, media_type, name = desk.export_register(db, g.identity, kind, fmt)
     return Response(body, mimetype=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/loans/matrix")
+@token_required
+def loan_matrix():  # noqa: ANN201
+    with unit_of_work() as db:
+        return jsonify({"rules": desk.approval_matrix(db, g.identity)})
+
+
+@bp.put("/loans/matrix")
+@token_required
+def loan_matrix_set():  # noqa: ANN201
+    rows = _body(rules=list).get("rules")
+    with unit_of_work() as db:
+        return jsonify({"rules": desk.set_approval_matrix(db, g.identity, rows)})
+
+
+@bp.get("/relations")
+@token_required
+def relations_list():  # noqa: ANN201
+    subject = request.args.get("user") or None
+    with unit_of_work() as db:
+        return jsonify({"relations": desk.list_relations(db, g.identity, subject)})
+
+
+@bp.post("/relations")
+@token_required
+def relations_declare():  # noqa: ANN201
+    data = _body(relation=str, person_id_number=str, person_name=str, username=str)
+    with unit_of_work() as db:
+        return jsonify(desk.declare_relation(
+            db, g.identity, lv._text(data.get("relation"), "relation", 20),
+            lv._text(data.get("person_id_number"), "person_id_number", 18),
+            lv._text(data.get("person_name"), "person_name", 50), username=data.get("username") or None)), 201
 
 
 @bp.get("/inventory")
 @token_required
 def inventory_checks():  # noqa: ANN201
-    with services().catalog.session() as db:
-        return jsonify({"checks": lv.checks(db, g.viewer)})
+    with unit_of_work() as db:
+        return jsonify({"checks": stockroom.checks(db, g.identity)})
 
 
 @bp.post("/inventory")
 @token_required
 def inventory_open():  # noqa: ANN201
-    data = _body(room=str)
-    with services().catalog.session() as db:
-        return jsonify(lv.check_open(db, g.viewer, data.get("room", ""))), 201
+    room = lv._text(_body(room=str).get("room"), "room", 20)
+    with unit_of_work() as db:
+        return jsonify(stockroom.open_check(db, g.identity, room)), 201
 
 
 @bp.get("/inventory/<int:check_id>")
 @token_required
 def inventory_check(check_id: int):  # noqa: ANN201
-    with services().catalog.session() as db:
-        return jsonify(lv.check(db, g.viewer, check_id))
+    with unit_of_work() as db:
+        return jsonify(stockroom.check(db, g.identity, check_id))
 
 
 @bp.post("/inventory/<int:check_id>/scans")
 @token_required
 def inventory_scan(check_id: int):  # noqa: ANN201
     data = _body(shelf=str, codes=list)
-    with services().catalog.session() as db:
-        return jsonify(lv.check_scan(db, g.viewer, check_id, data))
+    codes = data.get("codes")
+    if not isinstance(codes, list) or not all(isinstance(c, str) and len(c) <= 100 for c in codes) or len(codes) > 2000:
+        raise ValidationError("codes must be a list of at most 2000 volume codes")
+    with unit_of_work() as db:
+        return jsonify(stockroom.scan(db, g.identity, check_id, lv._text(data.get("shelf"), "shelf", 100), codes))
 
 
 @bp.post("/inventory/<int:check_id>/close")
 @token_required
 def inventory_close(check_id: int):  # noqa: ANN201
-    with services().catalog.session() as db:
-        return jsonify(lv.check_close(db, g.viewer, check_id))
+    with unit_of_work() as db:
+        return jsonify(stockroom.close_check(db, g.identity, check_id))

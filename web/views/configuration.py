@@ -1,13 +1,17 @@
-"""Configuration pages: categories and the retention schedule (system administrator), classifier status."""
+"""Configuration pages: categories (system administrator), the retention schedule (proposed by the
+system administrator, approved or rejected by a director, leader or office director in their own
+session), classifier status. Each view parses the form, calls one service, presents the answer."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from archive import categories
 from archive.codes import Retention
 from archive.policy import Action, may
-from web import configuration
+from ingest import retraining
+from retention import services as life
 from web.auth import login_required, services
 
 bp = Blueprint("config", __name__)
@@ -18,17 +22,17 @@ bp = Blueprint("config", __name__)
 def categories_page():  # noqa: ANN201
     if not may(g.viewer, Action.ADMINISTER):
         abort(403)
-    with services().catalog.session() as db:
-        rows = configuration.list_categories(db, g.viewer)
+    with services().unit_of_work(g.identity) as db:
+        rows = categories.list_categories(db, g.identity)
     return render_template("admin_categories.html", rows=rows)
 
 
 @bp.post("/admin/categories")
 @login_required
 def add_category():  # noqa: ANN201
-    with services().catalog.session() as db:
-        configuration.add_category(db, g.viewer, code=request.form.get("code", ""),
-                                   name_zh=request.form.get("name_zh", ""), name_en=request.form.get("name_en", ""))
+    with services().unit_of_work(g.identity) as db:
+        categories.add_category(db, g.identity, code=request.form.get("code", ""),
+                                name_zh=request.form.get("name_zh", ""), name_en=request.form.get("name_en", ""))
     flash(_("门类已添加"), "ok")
     return redirect(url_for("config.categories"))
 
@@ -37,10 +41,10 @@ def add_category():  # noqa: ANN201
 @login_required
 def change_category(code: str):  # noqa: ANN201
     active = request.form.get("active")
-    with services().catalog.session() as db:
-        configuration.change_category(db, g.viewer, code, name_zh=request.form.get("name_zh"),
-                                      name_en=request.form.get("name_en"),
-                                      active=None if active is None else active == "1")
+    with services().unit_of_work(g.identity) as db:
+        categories.change_category(db, g.identity, code, name_zh=request.form.get("name_zh"),
+                                   name_en=request.form.get("name_en"),
+                                   active=None if active is None else active == "1")
     flash(_("门类已更新"), "ok")
     return redirect(url_for("config.categories"))
 
@@ -48,32 +52,60 @@ def change_category(code: str):  # noqa: ANN201
 @bp.get("/admin/schedule", endpoint="schedule")
 @login_required
 def schedule_page():  # noqa: ANN201
-    if not may(g.viewer, Action.ADMINISTER):
-        abort(403)
-    with services().catalog.session() as db:
-        rows = configuration.list_rules(db, g.viewer)
-    return render_template("admin_schedule.html", rows=rows, retentions=[r.value for r in Retention])
+    with services().unit_of_work(g.identity) as db:
+        view = life.schedule_view(db, g.identity)
+    return render_template("admin_schedule.html", rows=view["rules"], pending=view["pending"],
+                           version=view["version"], may_propose=view["may_propose"],
+                           may_approve=view["may_approve"], retentions=[r.value for r in Retention])
 
 
 @bp.post("/admin/schedule/<int:rule_id>")
 @login_required
 def change_rule(rule_id: int):  # noqa: ANN201
-    with services().catalog.session() as db:
-        out = configuration.change_rule(db, g.viewer, rule_id, retention=request.form.get("retention", ""),
-                                        reason=request.form.get("reason", ""),
-                                        approved_by=request.form.get("approved_by", ""),
-                                        settings=services().settings)
-    flash(_("保管期限表已修改，重新计算了 %(n)s 件档案的到期日", n=out["recomputed"]), "ok")
+    with services().unit_of_work(g.identity) as db:
+        life.propose_schedule_change(db, g.identity, rule_id, retention=request.form.get("retention", ""),
+                                     reason=request.form.get("reason", ""))
+    flash(_("修改已提交，待批准后生效"), "ok")
+    return redirect(url_for("config.schedule"))
+
+
+@bp.post("/admin/schedule")
+@login_required
+def add_rule():  # noqa: ANN201
+    form = request.form
+    with services().unit_of_work(g.identity) as db:
+        life.propose_schedule_entry(db, g.identity, category=form.get("category", ""), kind=form.get("kind", ""),
+                                    keywords=form.get("keywords", ""), retention=form.get("retention", ""),
+                                    reason=form.get("reason", ""))
+    flash(_("新条目已提交，待批准后生效"), "ok")
+    return redirect(url_for("config.schedule"))
+
+
+@bp.post("/admin/schedule/changes/<int:change_id>/approve")
+@login_required
+def approve_change(change_id: int):  # noqa: ANN201
+    with services().unit_of_work(g.identity) as db:
+        out = life.decide_schedule_change(db, g.identity, change_id, approve=True)
+    flash(_("已批准，重新计算了 %(n)s 件档案的到期日", n=out["recomputed"]), "ok")
+    return redirect(url_for("config.schedule"))
+
+
+@bp.post("/admin/schedule/changes/<int:change_id>/reject")
+@login_required
+def reject_change(change_id: int):  # noqa: ANN201
+    with services().unit_of_work(g.identity) as db:
+        life.decide_schedule_change(db, g.identity, change_id, approve=False, reason=request.form.get("reason", ""))
+    flash(_("已驳回"), "ok")
     return redirect(url_for("config.schedule"))
 
 
 @bp.get("/admin/classifier", endpoint="classifier")
 @login_required
 def classifier_page():  # noqa: ANN201
-    if not configuration.may_view_classifier(g.viewer):
+    if not retraining.may_view(g.viewer):
         abort(403)
-    with services().catalog.session() as db:
-        status = configuration.classifier_status(db, g.viewer, services().settings)
+    with services().unit_of_work(g.identity) as db:
+        status = retraining.status(db, g.identity, services().settings)
     return render_template("admin_classifier.html", status=status, report=None,
                            may_train=may(g.viewer, Action.FILE))
 
@@ -81,7 +113,7 @@ def classifier_page():  # noqa: ANN201
 @bp.post("/admin/classifier/train")
 @login_required
 def retrain():  # noqa: ANN201
-    with services().catalog.session() as db:
-        report = configuration.retrain(db, g.viewer, services().settings)
-        status = configuration.classifier_status(db, g.viewer, services().settings)
+    with services().unit_of_work(g.identity) as db:
+        report = retraining.retrain(db, g.identity, services().settings)
+        status = retraining.status(db, g.identity, services().settings)
     return render_template("admin_classifier.html", status=status, report=report, may_train=True)

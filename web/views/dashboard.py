@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, g, render_template
 from flask_babel import gettext as _
 
+from archive.dashboard import stats
 from web.auth import login_required, services
 from web.charts import bar_chart
-from web.dashboard_stats import stats
 from web.templating import code_label
 
 bp = Blueprint("dashboard", __name__)
@@ -16,8 +16,8 @@ bp = Blueprint("dashboard", __name__)
 @bp.get("/dashboard")
 @login_required
 def home():  # noqa: ANN201
-    with services().catalog.session() as db:
-        numbers = stats(db, g.viewer)
+    with services().unit_of_work(g.identity) as db:
+        numbers = stats(db, g.identity)
     charts = [
         (_("近两周每日入库页数"), bar_chart(numbers["pages_per_day"], title=_("近两周每日入库页数"))),
         (_("各门类档案数"), bar_chart([(code_label("category", c), n) for c, n in numbers["by_category"]],

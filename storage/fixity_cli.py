@@ -1,4 +1,5 @@
-"""`archive fixity [--slice N/M | --nightly M] [--json]`: the fixity audit from the command line."""
+"""`archive fixity [--slice N/M | --nightly M] [--json]`: the fixity audit from the command line,
+an operator command: it acts as `system` (channel cli, with the OS account and host)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,7 @@ import json
 import click
 
 from archive.cli import Context, pass_ctx
-from retention import fixity
-from storage import open_store
+from storage import fixity
 
 
 @click.command("fixity", help="重新计算对象 SHA-256，发现被改、缺失与多余的对象 / fixity audit of stored objects")
@@ -18,9 +18,8 @@ from storage import open_store
 @pass_ctx
 def fixity_command(ctx: Context, slice_text: str | None, nightly: int | None, as_json: bool) -> None:
     n, m = fixity.parse_slice(slice_text) if slice_text else fixity.nightly_slice(nightly) if nightly else (1, 1)
-    store = open_store(ctx.settings.storage_url)
-    with ctx.session() as session:
-        result = fixity.run(session, store, slice_no=n, slices=m)
+    with ctx.session(ctx.system("fixity")) as session:
+        result = fixity.run(session, ctx.runtime.store, slice_no=n, slices=m)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
