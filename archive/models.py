@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -62,14 +63,23 @@ class Category(Base):
 
 
 class RetentionRule(Base):
-    """One entry of the retention schedule (保管期限表). Versioned: edits add a new version."""
+    """One entry of the retention schedule (保管期限表). Versioned: edits add a new version.
+
+    Which records it governs and how sure that is: archive.retention_rules.governing_rule (the
+    conditions below, migration 0008); the shipped entries are archive.schedule_defaults."""
 
     __tablename__ = "retention_rules"
     id: Mapped[int] = mapped_column(primary_key=True)
     scheme: Mapped[str] = mapped_column(String(20))  # documents | social_insurance | business | case | personnel
-    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"))
+    # None: every category (`*` in the shipped defaults); otherwise the category it applies to.
+    category_code: Mapped[str | None] = mapped_column(ForeignKey("categories.code"))
     kind: Mapped[str] = mapped_column(String(100))  # what the entry covers, e.g. 局务会议纪要
-    keywords: Mapped[list] = mapped_column(default=list)  # title words that select this entry
+    keywords: Mapped[list] = mapped_column(default=list)  # title words that select this entry (any of them)
+    excludes: Mapped[list] = mapped_column(default=list, server_default="[]")  # none of these in the title
+    doc_types: Mapped[list] = mapped_column(default=list, server_default="[]")  # any of these 文种
+    business_steps: Mapped[list] = mapped_column(default=list, server_default="[]")  # any of these steps (SB)
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # outweighs specificity
+    confidence: Mapped[float] = mapped_column(Float, default=0.85, server_default="0.85")  # how sure a match is
     retention: Mapped[str] = mapped_column(String(5))
     note: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)

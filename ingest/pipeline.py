@@ -213,7 +213,9 @@ class IngestService:
             fields["retention"] = Retention.parse(metadata["retention"]).value
         elif (fields.get("category_code"), fields.get("title")) != read:
             # The schedule's rule for the record as filed (its given category and title).
-            fields["retention"] = schedule.propose(fields.get("category_code"), fields.get("title"))[0].value
+            fields["retention"] = schedule.propose(fields.get("category_code"), fields.get("title"),
+                                                   fields.get("doc_type") or None,
+                                                   fields.get("business_step") or None)[0].value
         if metadata.get("secrecy"):
             fields["secrecy"] = higher_secrecy(Secrecy.parse(metadata["secrecy"]).value, fields["secrecy"])
         if str(metadata.get("year", "")).isdigit():

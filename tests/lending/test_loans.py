@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from archive.clock import set_clock, utcnow
-from archive.errors import Conflict, ValidationError
-from archive.lending import overdue, requests, store
+from archive.errors import Conflict, Forbidden, ValidationError
+from archive.lending import overdue, requests, store, viewing
 from archive.lending.models import Loan, Notification, StoreMovement
 from archive.models import AuditEvent, Volume
 from tests.lending.helpers import who, world
@@ -182,3 +182,59 @@ def test_outside_borrower_overdue_is_chased_by_the_lending_archivist(catalog):
             assert [n.username for n in s.execute(select(Notification)).scalars()] == ["arch"]
     finally:
         set_clock(None)
+
+
+def test_separation_of_duties_and_states_at_the_desk(sqlite_catalog):
+    """Each refusal of the desk, shown on its own: who may issue, renew and cancel, and when."""
+    with sqlite_catalog.session() as s:
+        w = world(s)
+        pending = requests.create_request(s, who(s, "wang"), purpose="查考", form="loan",
+                                          volume_ids=[w["volumes"]["internal"]])
+        with pytest.raises(Conflict):  # not approved yet
+            requests.issue_loans(s, who(s, "arch"), pending.id)
+        requests.approve(s, who(s, "head_ylk"), pending.id)
+        with pytest.raises(Forbidden):  # staff do not issue
+            requests.issue_loans(s, who(s, "wang"), pending.id)
+        with pytest.raises(Forbidden):  # nor do approvers
+            requests.issue_loans(s, who(s, "head_ylk"), pending.id)
+        second = approved_loan(s, w, requester="li")
+        [loan] = requests.issue_loans(s, who(s, "arch"), pending.id)
+        with pytest.raises(Conflict):  # cancelled only before it is issued
+            requests.cancel(s, who(s, "wang"), pending.id)
+        third = requests.create_request(s, who(s, "li"), purpose="查考", form="loan",
+                                        volume_ids=[w["volumes"]["internal"]])
+        with pytest.raises(Conflict):  # the last approval of a loan of a volume that is out is refused
+            requests.approve(s, who(s, "head_ylk"), third.id)
+        with pytest.raises(Conflict):
+            requests.issue_loans(s, who(s, "arch"), second.id)
+        requests.return_loan(s, who(s, "arch"), loan.id, pages_returned=20)
+        with pytest.raises(Conflict):  # a returned loan is not renewed
+            requests.renew(s, who(s, "arch"), loan.id)
+
+        own = requests.create_request(s, who(s, "arch"), purpose="查考", form="electronic",
+                                      record_ids=[w["records"]["internal"]])
+        requests.approve(s, who(s, "office"), own.id)
+        with pytest.raises(Forbidden):  # nobody issues their own request
+            viewing.issue_grants(s, who(s, "arch"), own.id)
+        assert viewing.issue_grants(s, who(s, "arch2"), own.id)
+
+
+def test_readers_do_not_approve_and_nobody_approves_two_steps(sqlite_catalog):
+    from archive.lending import approvals
+
+    with sqlite_catalog.session() as s:
+        w = world(s)
+        req = requests.create_request(s, who(s, "wang"), purpose="查考", form="electronic",
+                                      record_ids=[w["records"]["internal"]], readers=["wang", "head_ylk"])
+        with pytest.raises(Forbidden):  # head_ylk reads this request, so does not approve it
+            requests.approve(s, who(s, "head_ylk"), req.id)
+        approvals.set_matrix(s, who(s, "admin"), [approvals.Rule("twice", (("leader", "office_director"),
+                                                                            ("leader", "director")))])
+        with pytest.raises(Forbidden):  # the approval matrix is the administrator's
+            approvals.set_matrix(s, who(s, "arch"), [approvals.Rule("any", (("leader",),))])
+        two = requests.create_request(s, who(s, "wang"), purpose="查考", form="electronic",
+                                      record_ids=[w["records"]["internal"]])
+        requests.approve(s, who(s, "leader"), two.id)
+        with pytest.raises(Forbidden):  # the second step needs a second person
+            requests.approve(s, who(s, "leader"), two.id)
+        assert requests.approve(s, who(s, "director"), two.id).status == "approved"
