@@ -18,10 +18,9 @@ import traceback
 from collections.abc import Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy.orm import Session
 
 from archive import accounts, seed, tokens
 from archive.codes import Role, Secrecy
@@ -32,6 +31,9 @@ from archive.i18n import role_label, secrecy_label, t
 from archive.identity import Identity, leave, of_user, os_origin, through
 from archive.identity import system as system_identity
 from archive.runtime import Runtime
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def cli_actor() -> str:
@@ -368,7 +370,7 @@ def _load_plugins() -> None:
             continue
         try:
             command = ep.load()
-        except Exception as exc:  # noqa: BLE001 - reported when the command is used
+        except Exception as exc:
             command = _broken_command(ep.name, exc)
         cli.add_command(command, ep.name)
 
@@ -399,7 +401,7 @@ def main(argv: list[str] | None = None) -> None:
     except ArchiveError as exc:
         click.echo(t("error", message=str(exc).splitlines()[0] if str(exc) else type(exc).__name__), err=True)
         sys.exit(exc.exit_code)
-    except Exception as exc:  # noqa: BLE001 - the one place that turns surprises into one line
+    except Exception as exc:
         log = _log_traceback()
         first = str(exc).splitlines()[0] if str(exc) else ""
         click.echo(t("internal_error", message=f"{type(exc).__name__}: {first}", log=log), err=True)

@@ -41,7 +41,7 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def on_connect(dbapi_conn, _record):  # noqa: ANN001
+    def on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # let SQLAlchemy's begin event issue BEGIN itself
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
@@ -51,7 +51,7 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def on_begin(conn):  # noqa: ANN001
+    def on_begin(conn):
         # IMMEDIATE takes the write lock up front, so read-then-write transactions (audit chain,
         # code counters) serialise instead of failing with "database is locked" on upgrade.
         conn.exec_driver_sql("BEGIN IMMEDIATE")

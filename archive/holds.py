@@ -40,7 +40,7 @@ def query_matches(query: dict, record: Record) -> bool:
     return all(checks[k](v) for k, v in query.items())
 
 
-def query_clause(query: dict):  # noqa: ANN201 - a SQLAlchemy boolean clause
+def query_clause(query: dict):
     parts = {
         "category": lambda v: Record.category_code == v,
         "fonds_id": lambda v: Record.fonds_id == int(v),
@@ -55,7 +55,7 @@ def query_clause(query: dict):  # noqa: ANN201 - a SQLAlchemy boolean clause
     return and_(true(), *(parts[k](v) for k, v in query.items()))
 
 
-def hold_clause(hold: Hold):  # noqa: ANN201
+def hold_clause(hold: Hold):
     if hold.scope == "record":
         return Record.id == int(hold.target)
     if hold.scope == "volume":

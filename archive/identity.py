@@ -95,6 +95,6 @@ def os_origin() -> str:
     """The operating-system account and host running a command, for the trail."""
     try:
         user = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no passwd entry in some containers
+    except Exception:
         user = "unknown"
     return f"{user}@{socket.gethostname()}"

@@ -3,7 +3,7 @@
 Alembic's env and the migration-agreement test import it; add a line here for a new model module.
 """
 
-import archive.lending.models  # noqa: F401
-import archive.lifecycle_models  # noqa: F401
+import archive.lending.models
+import archive.lifecycle_models
 import archive.tokens  # noqa: F401
 from archive.models import Base  # noqa: F401

@@ -18,7 +18,7 @@ from archive.policy import Viewer, can_see, rank, record_filter
 MAX_ID = 2**31 - 1  # larger numbers (from a URL) would overflow the database's integer
 
 
-def visible(viewer: Viewer, *, include_destroyed: bool = False, model=Record) -> ColumnElement[bool]:  # noqa: ANN001
+def visible(viewer: Viewer, *, include_destroyed: bool = False, model=Record) -> ColumnElement[bool]:
     """A WHERE clause; `model` is Record or Volume (both carry secrecy, category, department, status)."""
     access = record_filter(viewer, include_destroyed=include_destroyed)
     if access.deny_all:

@@ -20,12 +20,12 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive import seed  # noqa: E402
-from archive.clock import set_clock  # noqa: E402
-from archive.db import Catalog  # noqa: E402
-from archive.models import Fonds, Record  # noqa: E402
-from archive.retention_dates import retention_dates  # noqa: E402
-from retention import reports, sweep  # noqa: E402
+from archive import seed
+from archive.clock import set_clock
+from archive.db import Catalog
+from archive.models import Fonds, Record
+from archive.retention_dates import retention_dates
+from retention import reports, sweep
 
 PERIODS = ["Y", "D100", "D50", "D30", "D30", "D10", "D10", "D2"]
 SECRECY = ["internal"] * 90 + ["public"] * 6 + ["secret", "secret", "confidential", "top_secret"]

@@ -114,7 +114,7 @@ class IngestService:
                 record = session.get(Record, record_id)
                 file_record(session, record, fields=fields, pages=pages, derived=derived,
                             review_reasons=reasons, actor=self.actor)
-        except Exception as exc:  # noqa: BLE001 - one bad record must not stop the batch
+        except Exception as exc:
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if not isinstance(exc, ArchiveError):
                 message = f"{type(exc).__name__}: {message}"

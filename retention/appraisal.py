@@ -140,7 +140,7 @@ def sign(session: Session, who: Identity, *, batch_id: int) -> AppraisalMember:
     return row
 
 
-def conclude(session: Session, who: Identity, store, *, batch_id: int, opinion: str) -> AppraisalBatch:  # noqa: ANN001
+def conclude(session: Session, who: Identity, store, *, batch_id: int, opinion: str) -> AppraisalBatch:
     """All items decided and all members signed: apply keep/extend, file the report (WS, Y)."""
     actor = people.require_role(session, who, CREATOR_ROLES, "conclude an appraisal")
     batch = _open(get_batch(session, batch_id))

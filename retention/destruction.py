@@ -163,7 +163,7 @@ def sign_witness(session: Session, who: Identity, *, register_id: int) -> Destru
 
 
 # -- execution ------------------------------------------------------------------------------
-def execute(catalog, who: Identity, store, *, register_id: int, method: str = "", place: str = "",  # noqa: ANN001
+def execute(catalog, who: Identity, store, *, register_id: int, method: str = "", place: str = "",
             hook: Hook | None = None) -> DestructionRegister:
     """The archivist runs (or resumes) the destruction of an approved register. Each step commits
     by itself, in a unit of work acting for `who` (`catalog` is an archive.db.Catalog)."""
@@ -236,7 +236,7 @@ def _begin(session: Session, register: DestructionRegister, actor: str, method: 
     audit.record(session, actor, "destruction.begin", f"register:{register.id}", {"method": method, "place": place})
 
 
-def _destroy_entry(catalog, who: Identity, store, entry_id: int, actor: str, hook: Hook) -> None:  # noqa: ANN001
+def _destroy_entry(catalog, who: Identity, store, entry_id: int, actor: str, hook: Hook) -> None:
     with catalog.session(who) as session:
         entry = existing(session, DestructionEntry, entry_id, with_for_update=True)  # one executor at a time
         if entry.state == "pending":
@@ -268,7 +268,7 @@ def _destroy_entry(catalog, who: Identity, store, entry_id: int, actor: str, hoo
         hook("tombstoned")
 
 
-def _refuse_locked(store, keys: list[str], entry: DestructionEntry) -> None:  # noqa: ANN001
+def _refuse_locked(store, keys: list[str], entry: DestructionEntry) -> None:
     """On object-lock stores a legally held object cannot go: refuse before anything is deleted."""
     if store.supports_object_lock:
         locked = [k[:12] for k in keys if store.exists(k) and store.get_legal_hold(k)]
@@ -286,13 +286,13 @@ def _keys_to_delete(session: Session, record_id: int) -> list[str]:
     return sorted(mine - shared)
 
 
-def _certificate(session: Session, store, register: DestructionRegister) -> None:  # noqa: ANN001
+def _certificate(session: Session, store, register: DestructionRegister) -> None:
     data = register_pdf(session, register, certificate=True)
     key = store.put(data, media_type="application/pdf")
     session.add(DestructionCertificate(register_id=register.id, sha256=key, created_at=utcnow()))
 
 
-def _file_register(session: Session, store, register: DestructionRegister, actor: str) -> None:  # noqa: ANN001
+def _file_register(session: Session, store, register: DestructionRegister, actor: str) -> None:
     if register.register_record_id is None:
         first = existing(session, Record, entries(session, register.id)[0].record_id, "record")
         filed = filing.file_pdf(session, store, fonds_id=first.fonds_id, title=register.title,

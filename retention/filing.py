@@ -12,7 +12,7 @@ from archive.models import Fonds, Record, StoredObject
 from retention.rows import get as existing
 
 
-def file_pdf(session: Session, store, *, fonds_id: int, title: str, pdf: bytes, actor: str,  # noqa: ANN001
+def file_pdf(session: Session, store, *, fonds_id: int, title: str, pdf: bytes, actor: str,
              filename: str, notes: str = "") -> Record:
     """Store the PDF, create the permanent record with a fresh archival code, queue its indexing."""
     key = store.put(pdf, media_type="application/pdf")

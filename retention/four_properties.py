@@ -33,7 +33,7 @@ def clamav_scan(data: bytes) -> tuple[bool | None, str]:
     with tempfile.NamedTemporaryFile() as fh:
         fh.write(data)
         fh.flush()
-        done = subprocess.run([exe, "--no-summary", fh.name], capture_output=True, text=True, timeout=300)  # noqa: S603
+        done = subprocess.run([exe, "--no-summary", fh.name], capture_output=True, text=True, timeout=300)
     if done.returncode == 0:
         return True, "clean"
     if done.returncode == 1:
@@ -45,7 +45,7 @@ def _check(name: str, ok: bool | None, detail: str = "") -> dict[str, Any]:
     return {"check": name, "ok": ok, "detail": detail}
 
 
-def authenticity(session: Session, store, record: Record, objects: list[StoredObject]) -> list[dict]:  # noqa: ANN001
+def authenticity(session: Session, store, record: Record, objects: list[StoredObject]) -> list[dict]:
     out = []
     bad = [o.sha256[:12] for o in objects if store.exists(o.sha256) and not store.verify(o.sha256)]
     out.append(_check("digests_match", not bad, f"changed: {bad}" if bad else f"{len(objects)} objects"))
@@ -90,7 +90,7 @@ def _metadata_problems(record: Record) -> list[str]:
     return problems
 
 
-def integrity(session: Session, store, record: Record, objects: list[StoredObject]) -> list[dict]:  # noqa: ANN001
+def integrity(session: Session, store, record: Record, objects: list[StoredObject]) -> list[dict]:
     page_rows = session.execute(select(func.count()).select_from(Page).where(Page.record_id == record.id)).scalar_one()
     pages_ok = page_rows == record.pages if page_rows else None
     missing_fields = [f for f in MANDATORY if getattr(record, f) in (None, "")]
@@ -103,7 +103,7 @@ def integrity(session: Session, store, record: Record, objects: list[StoredObjec
     ]
 
 
-def usability(store, objects: list[StoredObject]) -> list[dict]:  # noqa: ANN001
+def usability(store, objects: list[StoredObject]) -> list[dict]:
     out = []
     for obj in objects:
         if not store.exists(obj.sha256):
@@ -115,12 +115,12 @@ def usability(store, objects: list[StoredObject]) -> list[dict]:  # noqa: ANN001
     return out or [_check("readable", None, "no PDF or image to open")]
 
 
-def _read(store, key: str) -> bytes:  # noqa: ANN001
+def _read(store, key: str) -> bytes:
     with store.get(key) as stream:
         return stream.read()
 
 
-def _pdf_ok(store, key: str) -> tuple[bool, str]:  # noqa: ANN001
+def _pdf_ok(store, key: str) -> tuple[bool, str]:
     import pikepdf
 
     try:
@@ -129,22 +129,22 @@ def _pdf_ok(store, key: str) -> tuple[bool, str]:  # noqa: ANN001
                 return False, "encrypted"
             pdfa = "pdfa" if "/Metadata" in doc.Root and b"pdfaid" in doc.Root.Metadata.read_bytes() else "not PDF/A"
             return True, f"{len(doc.pages)} pages, {pdfa}"
-    except Exception as exc:  # noqa: BLE001 - any parse failure means unusable
+    except Exception as exc:
         return False, f"{type(exc).__name__}: {exc}"[:200]
 
 
-def _image_ok(store, key: str) -> tuple[bool, str]:  # noqa: ANN001
+def _image_ok(store, key: str) -> tuple[bool, str]:
     from PIL import Image
 
     try:
         with Image.open(io.BytesIO(_read(store, key))) as img:
             img.load()
             return True, f"{img.format} {img.size[0]}x{img.size[1]}"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return False, f"{type(exc).__name__}: {exc}"[:200]
 
 
-def security(store, objects: list[StoredObject], scanner: Scanner) -> list[dict]:  # noqa: ANN001
+def security(store, objects: list[StoredObject], scanner: Scanner) -> list[dict]:
     results = [scanner(_read(store, o.sha256)) for o in objects if store.exists(o.sha256)]
     if not results or any(ok is None for ok, _ in results):
         detail = next((d for ok, d in results if ok is None), "nothing to scan")
@@ -153,7 +153,7 @@ def security(store, objects: list[StoredObject], scanner: Scanner) -> list[dict]
     return [_check("malware_scan", not infected, "; ".join(infected) or f"{len(results)} objects clean")]
 
 
-def check_record(session: Session, store, record: Record, *, actor: str, stage: str = "on_demand",  # noqa: ANN001
+def check_record(session: Session, store, record: Record, *, actor: str, stage: str = "on_demand",
                  batch: str = "", scanner: Scanner = clamav_scan) -> FourPropertyCheck:
     objects = list(session.execute(select(StoredObject).where(
         StoredObject.record_id == record.id, StoredObject.destroyed_at.is_(None))).scalars())
@@ -172,7 +172,7 @@ def check_record(session: Session, store, record: Record, *, actor: str, stage: 
     return row
 
 
-def check_batch(session: Session, store, record_ids: Iterable[int] | None, *, actor: str, stage: str = "on_demand",  # noqa: ANN001
+def check_batch(session: Session, store, record_ids: Iterable[int] | None, *, actor: str, stage: str = "on_demand",
                 batch: str = "", scanner: Scanner = clamav_scan) -> dict[str, Any]:
     q = select(Record).where(Record.status != RecordStatus.DESTROYED.value).order_by(Record.id)
     if record_ids is not None:

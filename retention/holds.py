@@ -40,7 +40,7 @@ HOLD_ROLES = (Role.ARCHIVIST.value, Role.OFFICE_DIRECTOR.value, Role.LEADER.valu
 
 # -- placing and releasing --------------------------------------------------------------------
 def place(session: Session, who: Identity, *, reason: str, scope: str, target: str = "", query: dict | None = None,
-          store=None) -> Hold:  # noqa: ANN001 - an ObjectStore or None
+          store=None) -> Hold:
     actor = people.require_role(session, who, HOLD_ROLES, "place a hold")
     if not (reason or "").strip():
         raise ValidationError("a hold needs a reason (litigation, audit, investigation...)")
@@ -63,7 +63,7 @@ def place(session: Session, who: Identity, *, reason: str, scope: str, target: s
     return hold
 
 
-def release(session: Session, who: Identity, *, hold_id: int, reason: str, store=None) -> Hold:  # noqa: ANN001
+def release(session: Session, who: Identity, *, hold_id: int, reason: str, store=None) -> Hold:
     actor = people.require_role(session, who, HOLD_ROLES, "release a hold")
     if not (reason or "").strip():
         raise ValidationError("releasing a hold needs a reason")
@@ -93,7 +93,7 @@ def _check_target(session: Session, scope: str, target: str, query: dict) -> Non
             raise ValidationError(f"a saved query needs some of {', '.join(sorted(QUERY_KEYS))}; unknown: {unknown or '-'}")
 
 
-def _set_legal_holds(session: Session, store, hold: Hold, *, on: bool) -> int:  # noqa: ANN001
+def _set_legal_holds(session: Session, store, hold: Hold, *, on: bool) -> int:
     """Mirror the hold onto object-lock stores (MinIO); on release only where no other hold remains."""
     if store is None or not store.supports_object_lock:
         return 0

@@ -204,7 +204,7 @@ def _object_visible(session: Session, viewer: Viewer, key: str | None) -> bool:
     return not owners or any(can_see_record_id(session, viewer, rid) for rid in owners)
 
 
-def build(session: Session, as_of: dt.date | None = None, anchors=None, *,  # noqa: ANN001
+def build(session: Session, as_of: dt.date | None = None, anchors=None, *,
           viewer: Viewer | None = None) -> dict[str, Any]:
     """The report; with `viewer`, every section holds only the rows that viewer may see (the
     digest is then over those rows: the same viewer, date and history give the same digest)."""

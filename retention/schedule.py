@@ -22,11 +22,12 @@ from archive.errors import Conflict, Forbidden, NotFound, ValidationError
 from archive.identity import Identity
 from archive.lifecycle_models import RetentionChange, ScheduleChange
 from archive.models import Category, Record, RetentionRule
-from archive.retention_rules import active_rules, governing_rule
+from archive.retention_rules import EVERY_CATEGORY, active_rules, governing_rule
+from archive.schedule_defaults import DEFAULT_CONFIDENCE
 from archive.visibility import can_see_record_id
 from retention import people, rules
 
-__all__ = ["active_rules", "classify"]
+__all__ = ["active_rules", "classify", "governs"]
 
 SCHEDULE_APPROVER_ROLES = (Role.DIRECTOR.value, Role.LEADER.value, Role.OFFICE_DIRECTOR.value)
 # The system administrator keeps the schedule (ADMINISTER); an approver may propose too, and then
@@ -40,15 +41,22 @@ def version(session: Session) -> int:
                            .where(ScheduleChange.status == "approved")).scalar() or 1
 
 
-def classify(rules_in_order: Sequence[RetentionRule], category: str, title: str) -> RetentionRule | None:
+def classify(rules_in_order: Sequence[RetentionRule], category: str, title: str, doc_type: str | None = None,
+             business_step: str | None = None) -> RetentionRule | None:
     """The rule that governs a record (archive.retention_rules.governing_rule)."""
-    return governing_rule(rules_in_order, category, title)
+    found = governing_rule(rules_in_order, category, title, doc_type or None, business_step or None)
+    return None if found is None else found.rule
+
+
+def governs(rules_in_order: Sequence[RetentionRule], record: Record) -> RetentionRule | None:
+    """The rule that governs this record: its category, title, 文种 and business step."""
+    return classify(rules_in_order, record.category_code, record.title, record.doc_type, record.business_step)
 
 
 def apply_schedule(session: Session, record: Record) -> RetentionRule | None:
     """For a new record: take the retention from the schedule if none was given (its dates follow
     in the unit of work)."""
-    rule = classify(active_rules(session), record.category_code, record.title)
+    rule = governs(active_rules(session), record)
     if rule is not None and not record.retention:
         record.retention = rule.retention
     return rule
@@ -121,11 +129,13 @@ def propose_rule(session: Session, who: Identity, *, category: str, kind: str, k
         raise ValidationError("a new schedule entry needs a kind (what it covers)")
     code = _retention(retention)
     category = (category or "").strip().upper()
-    if session.get(Category, category) is None:
+    if category != EVERY_CATEGORY and session.get(Category, category) is None:
         raise NotFound(f"category {category or '-'} does not exist")
     words = [k.strip() for k in keywords if k and k.strip()]
     if not scheme:
-        scheme = session.execute(select(RetentionRule.scheme).where(RetentionRule.category_code == category)
+        same = RetentionRule.category_code.is_(None) if category == EVERY_CATEGORY else \
+            RetentionRule.category_code == category
+        scheme = session.execute(select(RetentionRule.scheme).where(same)
                                  .order_by(RetentionRule.id)).scalars().first() or "documents"
     change = ScheduleChange(
         version=0, status="proposed", old_rule_id=None, new_retention=code, reason=reason,
@@ -171,6 +181,8 @@ def approve(session: Session, who: Identity, *, change_id: int) -> ScheduleChang
     new = RetentionRule(
         scheme=old.scheme, category_code=old.category_code, kind=old.kind,
         keywords=list(old.keywords if change.keywords is None else change.keywords), retention=change.new_retention,
+        excludes=list(old.excludes or []), doc_types=list(old.doc_types or []),
+        business_steps=list(old.business_steps or []), priority=old.priority, confidence=old.confidence,
         note=old.note, version=old.version + 1, active=True,
     )
     old.active = False
@@ -188,7 +200,8 @@ def approve(session: Session, who: Identity, *, change_id: int) -> ScheduleChang
 
 
 def _add(session: Session, change: ScheduleChange) -> ScheduleChange:
-    rule = RetentionRule(scheme=change.scheme or "documents", category_code=change.category_code, kind=change.kind,
+    category = None if change.category_code == EVERY_CATEGORY else change.category_code
+    rule = RetentionRule(scheme=change.scheme or "documents", category_code=category, kind=change.kind,
                          keywords=list(change.keywords or []), retention=change.new_retention)
     session.add(rule)
     session.flush()
@@ -234,15 +247,15 @@ def _recompute(session: Session, before: list[RetentionRule], old: RetentionRule
     """The records the old rule governed that are still pending (not destroyed, not individually
     extended or kept) take the new retention; the unit of work recomputes their dates."""
     individually_set = select(RetentionChange.record_id).where(RetentionChange.kind.in_(("extend", "keep_permanent")))
-    candidates = session.execute(
-        select(Record).where(
-            Record.category_code == old.category_code, Record.retention == old.retention,
-            Record.status != RecordStatus.DESTROYED.value, Record.id.not_in(individually_set),
-        )
-    ).scalars().all()
+    governed = select(Record).where(
+        Record.retention == old.retention, Record.status != RecordStatus.DESTROYED.value,
+        Record.id.not_in(individually_set),
+    )
+    if old.category_code not in (None, EVERY_CATEGORY):
+        governed = governed.where(Record.category_code == old.category_code)
     moved: list[tuple[Record, dt.date | None]] = []
-    for record in candidates:
-        if classify(before, record.category_code, record.title) is not old:
+    for record in session.execute(governed).scalars().all():
+        if governs(before, record) is not old:
             continue
         moved.append((record, record.retention_due))
         record.retention = change.new_retention
@@ -271,9 +284,12 @@ def change_json(change: ScheduleChange) -> dict[str, Any]:
 
 
 def rule_json(r: RetentionRule) -> dict[str, Any]:
-    return {"id": r.id, "scheme": r.scheme, "category": r.category_code, "kind": r.kind,
-            "keywords": list(r.keywords or []), "retention": r.retention, "note": r.note or "",
-            "version": r.version}
+    """A rule as every face shows it; `category` is `*` for a rule of every category."""
+    return {"id": r.id, "scheme": r.scheme, "category": r.category_code or EVERY_CATEGORY, "kind": r.kind,
+            "keywords": list(r.keywords or []), "excludes": list(r.excludes or []),
+            "doc_types": list(r.doc_types or []), "business_steps": list(r.business_steps or []),
+            "priority": int(r.priority or 0), "confidence": float(DEFAULT_CONFIDENCE if r.confidence is None else r.confidence),
+            "retention": r.retention, "note": r.note or "", "version": r.version}
 
 
 # -- one record's term ---------------------------------------------------------------------------

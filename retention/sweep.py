@@ -26,13 +26,13 @@ UNFILED = (RecordStatus.RECEIVED.value, RecordStatus.PROCESSING.value, RecordSta
 NOT_DESTROYED = Record.status != RecordStatus.DESTROYED.value
 
 
-def due_for_appraisal_clause(day: dt.date):  # noqa: ANN201
+def due_for_appraisal_clause(day: dt.date):
     """Due and not yet taken into an appraisal for this due date."""
     appraised = exists().where(AppraisalItem.record_id == Record.id, AppraisalItem.due_on == Record.retention_due)
     return and_(Record.retention_due <= day, NOT_DESTROYED, not_(appraised))
 
 
-def term_end_clause(day: dt.date, window_days: int):  # noqa: ANN201
+def term_end_clause(day: dt.date, window_days: int):
     """State secrets whose term ends within the window (or already ended) with no review of that term."""
     reviewed = exists().where(SecrecyReview.record_id == Record.id, SecrecyReview.kind == "term_end",
                               SecrecyReview.term_end == Record.declassify_on)
@@ -40,20 +40,20 @@ def term_end_clause(day: dt.date, window_days: int):  # noqa: ANN201
                 NOT_DESTROYED, not_(reviewed))
 
 
-def yearly_review_clause(day: dt.date):  # noqa: ANN201
+def yearly_review_clause(day: dt.date):
     """Units review every secret they hold once a year (DOMAIN.md §4)."""
     reviewed = exists().where(SecrecyReview.record_id == Record.id, SecrecyReview.review_year == day.year)
     return and_(Record.secrecy.in_(SECRET_CODES), NOT_DESTROYED, not_(reviewed))
 
 
-def transfer_clause(day: dt.date, years: int):  # noqa: ANN201
+def transfer_clause(day: dt.date, years: int):
     """Permanent records whose transfer date (1 Jan of year+1, plus N years) has come."""
     gone = exists().where(Volume.id == Record.volume_id, Volume.status == VolumeStatus.TRANSFERRED.value)
     return and_(Record.retention == "Y", Record.year + 1 + years <= day.year, NOT_DESTROYED,
                 Record.status == RecordStatus.FILED.value, not_(gone))
 
 
-def filing_overdue_clause(day: dt.date, deadline: str):  # noqa: ANN201
+def filing_overdue_clause(day: dt.date, deadline: str):
     """Records of a past year still not filed after that year's deadline (default 30 June)."""
     month, dom = (int(x) for x in deadline.split("-"))
     last_year_past_deadline = day.year - 1 if (day.month, day.day) > (month, dom) else day.year - 2
@@ -88,7 +88,7 @@ def run(session: Session, settings: Settings | None = None, *, day: dt.date | No
     return out
 
 
-def _row(r) -> dict[str, Any]:  # noqa: ANN001
+def _row(r) -> dict[str, Any]:
     return {
         "id": r.id, "archival_code": r.archival_code, "title": r.title, "category": r.category_code, "year": r.year,
         "retention": r.retention, "due": r.retention_due.isoformat() if r.retention_due else None,

@@ -61,7 +61,7 @@ def load_documents(session: Session, record_ids: Iterable[int]) -> dict[int, Sea
     return {r.id: build_document(r) for r in rows}
 
 
-def iter_documents(catalog, batch: int = 500) -> Iterator[SearchDocument]:  # noqa: ANN001 - archive.db.Catalog
+def iter_documents(catalog, batch: int = 500) -> Iterator[SearchDocument]:
     """Every record of the catalog, in id order, a batch per short transaction."""
     last = 0
     while True:

@@ -226,7 +226,7 @@ class ElasticsearchIndex(SearchIndex):
 
     # -- plumbing --------------------------------------------------------------------------
 
-    def _call(self, fn, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN001
+    def _call(self, fn, *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except NotFoundError:
@@ -243,7 +243,7 @@ class ElasticsearchIndex(SearchIndex):
                 for n in plugins["nodes"].values()
                 for p in n.get("plugins", [])
             )
-        except Exception:  # noqa: BLE001 - optional: servers without the nodes API have no plugin either
+        except Exception:
             return False
 
     def _new_index(self) -> str:

@@ -32,7 +32,7 @@ class DrainReport:
     error: str = ""
 
 
-def drain(catalog, index: SearchIndex, batch: int = BATCH, max_batches: int | None = None) -> DrainReport:  # noqa: ANN001
+def drain(catalog, index: SearchIndex, batch: int = BATCH, max_batches: int | None = None) -> DrainReport:
     """Apply pending outbox rows to the index. Stops at the first sign the index is down."""
     report = DrainReport()
     last_id = 0
@@ -76,7 +76,7 @@ def drain(catalog, index: SearchIndex, batch: int = BATCH, max_batches: int | No
     return report
 
 
-def _note_failure(catalog, row_ids: list[int], error: str) -> None:  # noqa: ANN001
+def _note_failure(catalog, row_ids: list[int], error: str) -> None:
     with catalog.session() as session:
         session.execute(
             update(IndexOutbox)
@@ -101,7 +101,7 @@ class CheckReport:
         return {**dataclasses.asdict(self), "ok": self.ok}
 
 
-def check(catalog, index: SearchIndex) -> CheckReport:  # noqa: ANN001
+def check(catalog, index: SearchIndex) -> CheckReport:
     report = CheckReport()
     indexed = dict(index.digests())
     report.indexed = len(indexed)
@@ -116,7 +116,7 @@ def check(catalog, index: SearchIndex) -> CheckReport:  # noqa: ANN001
     return report
 
 
-def reindex(catalog, index: SearchIndex) -> int:  # noqa: ANN001
+def reindex(catalog, index: SearchIndex) -> int:
     """Rebuild the index from the catalog, then re-apply records changed while it ran.
 
     Outbox rows that existed before the rebuild began are covered by it and removed; newer
@@ -135,7 +135,7 @@ def reindex(catalog, index: SearchIndex) -> int:  # noqa: ANN001
     return n
 
 
-def enqueue(catalog, record_ids: Iterable[int], op: str = "upsert") -> None:  # noqa: ANN001
+def enqueue(catalog, record_ids: Iterable[int], op: str = "upsert") -> None:
     """Queue records for indexing (for code paths that change records outside the filing flow)."""
     with catalog.session() as session:
         session.add_all(IndexOutbox(record_id=int(rid), op=op) for rid in record_ids)

@@ -102,11 +102,11 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
         return template_helpers()
 
     @app.get("/")
-    def index():  # noqa: ANN202
+    def index():
         return redirect(url_for("dashboard.home" if g.get("viewer") else "auth.login"))
 
     @app.get("/healthz")
-    def healthz():  # noqa: ANN202
+    def healthz():
         return {"ok": True}
 
     return app

@@ -8,16 +8,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
 from archive.errors import Forbidden
 from archive.identity import active_user, of_user
-from archive.models import User
 from archive.policy import Action, may
 
+if TYPE_CHECKING:
+    from archive.models import User
 
-def services():  # noqa: ANN201 - web.services.Services
+
+def services():
     return current_app.extensions["archive"]
 
 
@@ -75,7 +78,7 @@ def set_user(user: User, *, channel: str) -> None:
 
 def login_required(view: Callable) -> Callable:
     @functools.wraps(view)
-    def wrapped(*args, **kwargs):  # noqa: ANN202
+    def wrapped(*args, **kwargs):
         if g.get("viewer") is None:
             if session.get(PENDING):  # a one-time password: its change comes before anything else
                 return redirect(url_for("auth.password", next=request.full_path.rstrip("?")))
@@ -91,7 +94,7 @@ def requires(action: Action) -> Callable:
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         @login_required
-        def wrapped(*args, **kwargs):  # noqa: ANN202
+        def wrapped(*args, **kwargs):
             if not may(g.viewer, action):
                 abort(403)
             return view(*args, **kwargs)

@@ -16,7 +16,7 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def respond(status: int, message: str):  # noqa: ANN201
+def respond(status: int, message: str):
     if wants_json():
         return jsonify({"error": {"status": status, "message": message}}), status
     return render_template("error.html", status=status, message=message), status
@@ -32,20 +32,20 @@ def titles() -> dict[int, str]:
 
 def register(app: Flask) -> None:
     @app.errorhandler(ArchiveError)
-    def archive_error(exc: ArchiveError):  # noqa: ANN202
+    def archive_error(exc: ArchiveError):
         status = next((code for cls, code in STATUS_OF.items() if isinstance(exc, cls)), 400)
         return respond(status, str(exc))
 
     @app.errorhandler(CSRFError)
-    def csrf_error(exc: CSRFError):  # noqa: ANN202
+    def csrf_error(exc: CSRFError):
         return respond(400, _("表单已过期或来源不明，请刷新页面后重试"))
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):  # noqa: ANN202
+    def http_error(exc: HTTPException):
         status = exc.code or 500
         return respond(status, titles().get(status, exc.name))
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception):  # noqa: ANN202
+    def unexpected(exc: Exception):
         app.logger.exception("unexpected error on %s %s", request.method, request.path)
         return respond(500, titles()[500])

@@ -17,7 +17,7 @@ def _cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def export_csv(query) -> str:  # noqa: ANN001 - search.model.SearchQuery
+def export_csv(query) -> str:
     found = services().search_service().export(g.identity, query)
     out = io.StringIO()
     writer = csv.writer(out)

@@ -16,7 +16,7 @@ def stream(key: str, media_type: str, **headers: str) -> Response:
     """A stored object to the client, chunk by chunk (a PDF of a thousand pages included)."""
     body = services().store.get(key)
 
-    def chunks():  # noqa: ANN202
+    def chunks():
         with body:
             while chunk := body.read(1 << 16):
                 yield chunk

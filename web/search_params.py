@@ -29,7 +29,7 @@ def _date(value: str | None, name: str) -> dt.date | None:
         raise ValidationError(f"{name} must be a date like 2019-05-01") from None
 
 
-def build_query(viewer: Viewer, args: Mapping, *, multi) -> object:  # noqa: ANN001 - search.model.SearchQuery
+def build_query(viewer: Viewer, args: Mapping, *, multi) -> object:
     """`multi(name)` returns every value of a repeated argument (request.args.getlist). The
     search service runs it as the person acting, whoever `viewer` is."""
     from search.model import FILTER_FIELDS, SearchQuery

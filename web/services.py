@@ -22,7 +22,7 @@ class Services(Runtime):
         # upload answers at once and the page polls the record's status.
         self.ingest_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="web-ingest")
 
-    def search_service(self):  # noqa: ANN201
+    def search_service(self):
         from search.service import SearchService
 
         return SearchService(self.catalog, self.index)

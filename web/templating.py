@@ -10,10 +10,15 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from archive.codes import DEFAULT_CATEGORIES, RETENTION_ZH, ROLE_ZH, SECRECY_ZH, Retention, Role, Secrecy
-from archive.policy import READER_ROLES, Action, may
+from archive.lending.personnel import PERSONNEL
+from archive.policy import METADATA_ROLES, READER_ROLES, Action, in_scope, may
 from retention.schedule import may_approve as schedule_approver
 
 _EM = re.compile(r"</?em>")
+
+
+_SECRECY_EN = {Secrecy.PUBLIC: "Public", Secrecy.INTERNAL: "Internal", Secrecy.SECRET: "Secret",
+               Secrecy.CONFIDENTIAL: "Confidential", Secrecy.TOP_SECRET: "Top secret"}
 
 
 def secrecy_label(code: str) -> str:
@@ -21,7 +26,7 @@ def secrecy_label(code: str) -> str:
         level = Secrecy(code)
     except ValueError:
         return code
-    return SECRECY_ZH[level] if str(get_locale()).startswith("zh") else level.value
+    return SECRECY_ZH[level] if str(get_locale()).startswith("zh") else _SECRECY_EN.get(level, level.value)
 
 
 _CATEGORY_NAMES = {code: (zh, en) for code, zh, en in DEFAULT_CATEGORIES}
@@ -42,12 +47,21 @@ def code_label(field: str, value: str) -> str:
     return str(value)
 
 
+_ROLE_EN = {
+    Role.ARCHIVIST: "Archivist", Role.STAFF: "Staff member", Role.DEPT_HEAD: "Department head",
+    Role.OFFICE_DIRECTOR: "Office director", Role.LEADER: "Deputy director in charge", Role.DIRECTOR: "Director",
+    Role.APPRAISER: "Appraisal group member", Role.WITNESS: "Destruction witness", Role.AUDITOR: "Security auditor",
+    Role.SECURITY_OFFICER: "Security officer", Role.SYSADMIN: "System administrator",
+}
+
+
 def role_label(code: str) -> str:
+    """A role in words: archive.codes.ROLE_ZH in Chinese, _ROLE_EN in English (like the category names)."""
     try:
         role = Role(code)
     except ValueError:
         return code
-    return ROLE_ZH[role] if str(get_locale()).startswith("zh") else role.value
+    return ROLE_ZH[role] if str(get_locale()).startswith("zh") else _ROLE_EN.get(role, role.value)
 
 
 def form_label(code: str) -> str:
@@ -88,9 +102,16 @@ def navigation() -> list[tuple[str, str]]:
         return []
     items = [("dashboard.home", _("首页"))]
     if viewer.role in READER_ROLES:
-        items += [("search.page", _("检索")), ("volumes.index", _("案卷")), ("loans.index", _("借阅"))]
+        items += [("search.page", _("检索")), ("volumes.index", _("案卷")), ("loans.index", _("借阅")),
+                  ("receiving.transfers", _("档案移交"))]  # departments hand over, heads sign, archivists receive
     if may(viewer, Action.FILE):
         items += [("upload.page", _("上传")), ("review.queue", _("待审核"))]
+        if in_scope(viewer, PERSONNEL, ""):  # the personnel archivist
+            items.append(("receiving.personnel_page", _("人事档案接收与转递")))
+    if viewer.role in METADATA_ROLES:  # recusal from personnel files; the security officer declares for others
+        items.append(("loans.relations_page", _("亲属关系申报")))
+    if may(viewer, Action.APPROVE) or may(viewer, Action.ADMINISTER):  # approvers read it, the administrator sets it
+        items.append(("loans.matrix", _("审批矩阵")))
     if any(may(viewer, a) for a in (Action.FILE, Action.APPRAISE, Action.APPROVE, Action.WITNESS, Action.READ_AUDIT)):
         items.append(("retention.index", _("保管与销毁")))
     if may(viewer, Action.READ_AUDIT):

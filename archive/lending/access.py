@@ -23,10 +23,6 @@ from archive.lending.messages import msg
 from archive.models import Record, User, Volume
 from archive.policy import Action, Viewer, can_see, rank, require
 
-# What a face hands a lending service: the acting identity (or its policy view). A bare user name
-# is accepted from library callers not yet moved to identities; it is resolved like the others.
-Who = Identity | Viewer | str
-
 
 @dataclasses.dataclass(frozen=True)
 class Actor:
@@ -45,7 +41,13 @@ class Actor:
         return self.user.departments[0] if self.user.departments else ""
 
 
-def acting(session: Session, who: Who | Actor) -> Actor:
+# What a face hands a lending service: the acting identity (or its policy view; services pass the
+# Actor they resolved on to the services they call). A bare user name is accepted from library
+# callers not yet moved to identities; it is resolved by the same rule.
+Who = Identity | Viewer | str | Actor
+
+
+def acting(session: Session, who: Who) -> Actor:
     """The person behind `who`, re-read in this unit of work. A disabled or unknown account is
     refused (Forbidden); so is a system process: lending is done by people, in their own name."""
     if isinstance(who, Actor):
@@ -64,7 +66,7 @@ def acting(session: Session, who: Who | Actor) -> Actor:
     return Actor(Viewer.of(user), user)
 
 
-def acting_for(session: Session, who: Who | Actor, action: Action) -> Actor:
+def acting_for(session: Session, who: Who, action: Action) -> Actor:
     """`acting`, then the role-level permission the service needs (archive.policy.require)."""
     actor = acting(session, who)
     require(actor.viewer, action)
@@ -76,19 +78,19 @@ def user_of(session: Session, username: str) -> User:
     return active_user(session, username)
 
 
-def viewer_of(session: Session, who: Who | Actor) -> Viewer:
+def viewer_of(session: Session, who: Who) -> Viewer:
     """The policy view of a person, as the catalog knows them now (active accounts only)."""
     return acting(session, who).viewer
 
 
-def name_of(who: Who | Actor) -> str:
+def name_of(who: Who) -> str:
     """The user name behind `who`, for look-ups that decide nothing (whose grant is this?)."""
     if isinstance(who, str):
         return who
     return who.username
 
 
-def highest(levels) -> str:  # noqa: ANN001
+def highest(levels) -> str:
     levels = list(levels) or [Secrecy.PUBLIC.value]
     return max(levels, key=rank)
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from archive import audit
 from archive.codes import Role
 from archive.errors import ValidationError
-from archive.lending.access import Actor, Who, acting, acting_for
+from archive.lending.access import Who, acting, acting_for
 from archive.lending.models import ApprovalRule
 from archive.policy import Action, rank
 
@@ -71,7 +71,7 @@ def load_matrix(session: Session) -> tuple[Rule, ...]:
     )
 
 
-def matrix(session: Session, who: Who | Actor) -> tuple[Rule, ...]:
+def matrix(session: Session, who: Who) -> tuple[Rule, ...]:
     """The matrix in force (any signed-in person may read which chain a request will take)."""
     acting(session, who)
     return load_matrix(session)
@@ -103,7 +103,7 @@ def rule_from_dict(data: dict) -> Rule:
     return Rule(name.strip(), tuple(tuple(s) for s in steps), level, **flags)
 
 
-def set_matrix(session: Session, who: Who | Actor, rules: list[Rule]) -> None:
+def set_matrix(session: Session, who: Who, rules: list[Rule]) -> None:
     """Replace the configured matrix (audited). The last row must match everything."""
     actor = acting_for(session, who, Action.ADMINISTER).username
     if not rules or rules[-1].matches(RequestFacts("public")) is False:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from archive import audit
 from archive.codes import Secrecy
 from archive.errors import Forbidden, ValidationError
-from archive.lending.access import Actor, Who, acting, viewer_of, visible_record
+from archive.lending.access import Who, acting, viewer_of, visible_record
 from archive.lending.messages import msg
 from archive.lending.models import Extract
 from archive.lending.requests import _require_archivist, _require_status, get_request, visible_request
@@ -20,7 +20,7 @@ KINDS = ("extract", "copy")
 
 
 def register_extract(
-    session: Session, who: Who | Actor, request_id: int, record_id: int, *, reader: str, description: str,
+    session: Session, who: Who, request_id: int, record_id: int, *, reader: str, description: str,
     pages: str = "", copies: int = 1, kind: str = "extract",
 ) -> Extract:
     archivist = acting(session, who)
@@ -47,7 +47,7 @@ def register_extract(
     return extract
 
 
-def extracts_of(session: Session, who: Who | Actor, request_id: int) -> list[Extract]:
+def extracts_of(session: Session, who: Who, request_id: int) -> list[Extract]:
     """The extracts and copies taken under one request, for whoever may see the request (its
     requester and readers, its approvers, the archivists)."""
     request = visible_request(session, who, request_id)

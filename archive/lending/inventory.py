@@ -20,11 +20,11 @@ from archive.policy import Action, Viewer
 from archive.visibility import can_see_volume
 
 
-def _archivist(session: Session, who: Who | Actor) -> Actor:
+def _archivist(session: Session, who: Who) -> Actor:
     return acting_for(session, who, Action.LEND)
 
 
-def open_check(session: Session, who: Who | Actor, room: str = "") -> InventoryCheck:
+def open_check(session: Session, who: Who, room: str = "") -> InventoryCheck:
     actor = _archivist(session, who).username
     room = room.strip()
     if len(room) > 20:
@@ -50,7 +50,7 @@ def _open(session: Session, check_id: int) -> InventoryCheck:
     return check
 
 
-def scan(session: Session, who: Who | Actor, check_id: int, shelf: str, codes: list[str]) -> int:
+def scan(session: Session, who: Who, check_id: int, shelf: str, codes: list[str]) -> int:
     """Record the codes found on one shelf (read by a barcode scanner or typed)."""
     actor = _archivist(session, who).username
     check = _open(session, check_id)
@@ -65,7 +65,7 @@ def scan(session: Session, who: Who | Actor, check_id: int, shelf: str, codes: l
     return len(codes)
 
 
-def close_check(session: Session, who: Who | Actor, check_id: int) -> dict:
+def close_check(session: Session, who: Who, check_id: int) -> dict:
     archivist = _archivist(session, who)
     actor = archivist.username
     check = _open(session, check_id)
@@ -76,7 +76,9 @@ def close_check(session: Session, who: Who | Actor, check_id: int) -> dict:
         query = query.where(Location.room == check.room)
     volumes = session.execute(query).all()
     known = {v.archival_code: (v, path) for v, path in volumes}
-    missing, misplaced, on_loan = [], [], []
+    missing: list[dict] = []
+    misplaced: list[dict] = []
+    on_loan: list[dict] = []
     for code, (volume, path) in sorted(known.items()):
         if volume.status in ("destroyed", "transferred"):
             continue
@@ -90,11 +92,11 @@ def close_check(session: Session, who: Who | Actor, check_id: int) -> dict:
         .where(Volume.archival_code.in_(sorted(set(seen) - set(known))))).all()}
     unexpected = []
     for code, found in sorted(seen.items()):
-        volume, path = known.get(code) or elsewhere.get(code) or (None, None)
-        if volume is None or volume.status in ("destroyed", "transferred"):
+        pair = known.get(code) or elsewhere.get(code)
+        if pair is None or pair[0].status in ("destroyed", "transferred"):
             unexpected.append({"code": code, "found": found})  # not in the catalog, or no longer ours
         elif code in elsewhere:
-            misplaced.append({"code": code, "expected": path or "", "found": found})  # from another room
+            misplaced.append({"code": code, "expected": pair[1] or "", "found": found})  # from another room
     result = {"scanned": len(seen), "expected": len(known), "missing": missing, "misplaced": misplaced,
               "unexpected": unexpected, "on_loan": on_loan}
     check.result, check.closed_at = result, utcnow()
@@ -103,14 +105,14 @@ def close_check(session: Session, who: Who | Actor, check_id: int) -> dict:
     return visible_result(session, archivist.viewer, check)
 
 
-def list_checks(session: Session, who: Who | Actor, limit: int = 50) -> list[tuple[InventoryCheck, dict]]:
+def list_checks(session: Session, who: Who, limit: int = 50) -> list[tuple[InventoryCheck, dict]]:
     """The latest checks, each with its result as the archivist may see it."""
     viewer = _archivist(session, who).viewer
     rows = session.execute(select(InventoryCheck).order_by(InventoryCheck.id.desc()).limit(limit)).scalars().all()
     return [(check, visible_result(session, viewer, check)) for check in rows]
 
 
-def get_check(session: Session, who: Who | Actor, check_id: int) -> tuple[InventoryCheck, dict]:
+def get_check(session: Session, who: Who, check_id: int) -> tuple[InventoryCheck, dict]:
     viewer = _archivist(session, who).viewer
     check = _get(session, check_id)
     return check, visible_result(session, viewer, check)

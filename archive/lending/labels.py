@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
 from archive import audit
 from archive.errors import ValidationError
-from archive.lending.access import Actor, Who, acting_for, visible_volume
+from archive.lending.access import Who, acting_for, visible_volume
 from archive.lending.store import parse_path
 from archive.policy import Action
 
@@ -20,7 +21,7 @@ COLUMNS, ROWS = 3, 8
 MAX_LABELS = 500
 
 
-def labels_pdf(session: Session, who: Who | Actor, *, volume_ids: list[int] = (), shelves: list[str] = ()) -> bytes:
+def labels_pdf(session: Session, who: Who, *, volume_ids: Sequence[int] = (), shelves: Sequence[str] = ()) -> bytes:
     """A4 sheets of labels. Volume labels carry code and shelf, never a title."""
     archivist = acting_for(session, who, Action.LEND)
     viewer, actor = archivist.viewer, archivist.username

@@ -46,8 +46,8 @@ def remind(session: Session, actor: str = "system:remind-overdue") -> int:
     for loan in overdue_loans(session):
         if loan.last_reminded_on == today():
             continue
-        number = session.get(LoanRequest, loan.request_id).number
-        code = session.get(Volume, loan.volume_id).archival_code  # codes only: never a title in a message
+        number = session.get_one(LoanRequest, loan.request_id).number
+        code = session.get_one(Volume, loan.volume_id).archival_code  # codes only: never a title in a message
         text = msg("overdue_reminder", code=code, number=number, due=loan.due_on.isoformat())
         recipients = {loan.borrower}
         if session.execute(select(User.id).where(User.username == loan.borrower)).first() is None:

@@ -11,6 +11,7 @@ only. Every function takes the acting identity first.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +32,7 @@ KEY_MATERIALS = (  # 干部人事档案工作条例: what an incoming dossier mu
 CARRIERS = ("courier", "messenger")  # 机要交通 | 专人送取
 
 
-def _keeper(session: Session, who: Who | Actor) -> Actor:
+def _keeper(session: Session, who: Who) -> Actor:
     """The personnel archivist: files, and personnel files are in their scope."""
     me = acting_for(session, who, Action.FILE)
     if not in_scope(me.viewer, PERSONNEL, ""):
@@ -68,8 +69,8 @@ def _notice(session: Session, notice_id: int) -> PersonnelTransferNotice:
 
 
 # -- incoming dossiers ---------------------------------------------------------------------
-def check_dossier(session: Session, who: Who | Actor, *, person_id_number: str, person_name: str,
-                  present: list[str], problems: list[str] = (), materials: tuple[str, ...] = KEY_MATERIALS,
+def check_dossier(session: Session, who: Who, *, person_id_number: str, person_name: str,
+                  present: list[str], problems: Sequence[str] = (), materials: tuple[str, ...] = KEY_MATERIALS,
                   ) -> DossierChecklist:
     """Record which key materials an incoming dossier holds, and any altered or inconsistent entries.
     Checking the same person's dossier again updates the checklist."""
@@ -94,7 +95,7 @@ def check_dossier(session: Session, who: Who | Actor, *, person_id_number: str, 
     return checklist
 
 
-def issue_missing_notice(session: Session, who: Who | Actor, dossier_id: int) -> str:
+def issue_missing_notice(session: Session, who: Who, dossier_id: int) -> str:
     """The 告知承诺 notice: every missing material listed once, in full; never issued twice."""
     me = _keeper(session, who)
     checklist = _dossier(session, dossier_id)
@@ -110,7 +111,7 @@ def issue_missing_notice(session: Session, who: Who | Actor, dossier_id: int) ->
     return checklist.notice_text
 
 
-def sign_undertaking(session: Session, who: Who | Actor, dossier_id: int) -> DossierChecklist:
+def sign_undertaking(session: Session, who: Who, dossier_id: int) -> DossierChecklist:
     """Record that the person signed the undertaking on the notice (the archivist keeps the paper)."""
     me = _keeper(session, who)
     checklist = _dossier(session, dossier_id)
@@ -123,18 +124,18 @@ def sign_undertaking(session: Session, who: Who | Actor, dossier_id: int) -> Dos
     return checklist
 
 
-def get_dossier(session: Session, who: Who | Actor, dossier_id: int) -> DossierChecklist:
+def get_dossier(session: Session, who: Who, dossier_id: int) -> DossierChecklist:
     _keeper(session, who)
     return _dossier(session, dossier_id)
 
 
-def dossiers(session: Session, who: Who | Actor, limit: int = 200) -> list[DossierChecklist]:
+def dossiers(session: Session, who: Who, limit: int = 200) -> list[DossierChecklist]:
     _keeper(session, who)
     return list(session.execute(select(DossierChecklist).order_by(DossierChecklist.id.desc()).limit(limit)).scalars())
 
 
 # -- personnel files sent to another unit --------------------------------------------------
-def send_personnel_file(session: Session, who: Who | Actor, *, person_id_number: str, person_name: str,
+def send_personnel_file(session: Session, who: Who, *, person_id_number: str, person_name: str,
                         to_unit: str, carrier: str, carrier_name: str,
                         carrier_id_number: str = "") -> PersonnelTransferNotice:
     """A transfer notice with a receipt slip goes with the file; the person concerned never carries it."""
@@ -168,7 +169,7 @@ def _one_month_after(day: dt.date) -> dt.date:
     raise AssertionError("unreachable")
 
 
-def record_receipt(session: Session, who: Who | Actor, notice_id: int, signed_by: str) -> PersonnelTransferNotice:
+def record_receipt(session: Session, who: Who, notice_id: int, signed_by: str) -> PersonnelTransferNotice:
     """The receipt slip came back, signed by `signed_by` at the receiving unit (a name on paper)."""
     me = _keeper(session, who)
     notice = _notice(session, notice_id)
@@ -180,13 +181,13 @@ def record_receipt(session: Session, who: Who | Actor, notice_id: int, signed_by
     return notice
 
 
-def notices(session: Session, who: Who | Actor, limit: int = 200) -> list[PersonnelTransferNotice]:
+def notices(session: Session, who: Who, limit: int = 200) -> list[PersonnelTransferNotice]:
     _keeper(session, who)
     return list(session.execute(select(PersonnelTransferNotice).order_by(PersonnelTransferNotice.id.desc())
                                 .limit(limit)).scalars())
 
 
-def receipts_to_chase(session: Session, who: Who | Actor) -> list[PersonnelTransferNotice]:
+def receipts_to_chase(session: Session, who: Who) -> list[PersonnelTransferNotice]:
     """Notices whose receipt slip is overdue (a month after sending), oldest first."""
     _keeper(session, who)
     return list(session.execute(select(PersonnelTransferNotice).where(
@@ -194,7 +195,7 @@ def receipts_to_chase(session: Session, who: Who | Actor) -> list[PersonnelTrans
     ).order_by(PersonnelTransferNotice.receipt_due)).scalars())
 
 
-def chase(session: Session, who: Who | Actor, notice_id: int) -> PersonnelTransferNotice:
+def chase(session: Session, who: Who, notice_id: int) -> PersonnelTransferNotice:
     """Record that the receiving unit was reminded of an overdue receipt slip today."""
     me = _keeper(session, who)
     notice = _notice(session, notice_id)

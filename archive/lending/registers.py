@@ -17,7 +17,7 @@ from archive import audit
 from archive.clock import today
 from archive.codes import SECRECY_ZH, Secrecy
 from archive.errors import ValidationError
-from archive.lending.access import Actor, VolumeView, Who, acting_for, volume_level
+from archive.lending.access import VolumeView, Who, acting_for, volume_level
 from archive.lending.models import Loan, LoanRequest, LoanRequestItem, StoreMovement
 from archive.models import Record, Volume
 from archive.policy import Action, Viewer, can_see
@@ -38,7 +38,7 @@ def _title(title: str, level: str) -> str:
 
 
 def _volume_row(session: Session, viewer: Viewer, volume_id: int) -> tuple[Volume, str] | None:
-    volume = session.get(Volume, volume_id)
+    volume = session.get_one(Volume, volume_id)
     level = volume_level(session, volume)
     return (volume, level) if can_see(viewer, VolumeView(volume, level)) else None
 
@@ -72,12 +72,12 @@ def _consultation(session: Session, viewer: Viewer) -> list[list[str]]:
     for request in requests:
         for item in session.execute(select(LoanRequestItem).where(LoanRequestItem.request_id == request.id)).scalars():
             if item.record_id is not None:
-                record = session.get(Record, item.record_id)
+                record = session.get_one(Record, item.record_id)
                 if not can_see(viewer, record):
                     continue
                 code, title, level = record.archival_code or "", record.title, record.secrecy
             else:
-                seen = _volume_row(session, viewer, item.volume_id)
+                seen = _volume_row(session, viewer, item.volume_id) if item.volume_id is not None else None
                 if seen is None:
                     continue
                 code, title, level = seen[0].archival_code, seen[0].title, seen[1]
@@ -119,7 +119,7 @@ MEDIA_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-office
                "pdf": "application/pdf"}
 
 
-def export(session: Session, who: Who | Actor, kind: str, fmt: str) -> bytes:
+def export(session: Session, who: Who, kind: str, fmt: str) -> bytes:
     """The register as a file; the export itself is audited."""
     exporter = acting_for(session, who, Action.EXPORT)
     viewer, actor = exporter.viewer, exporter.username

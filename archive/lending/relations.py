@@ -29,7 +29,7 @@ def _subject(me: Actor, username: str | None) -> str:
     return username
 
 
-def declare(session: Session, who: Who | Actor, relation: str, person_id_number: str, person_name: str = "", *,
+def declare(session: Session, who: Who, relation: str, person_id_number: str, person_name: str = "", *,
             username: str | None = None) -> FamilyRelation:
     """Declare a relation of `username` (default: oneself) to the person with this identity number."""
     me = acting(session, who)
@@ -48,7 +48,7 @@ def declare(session: Session, who: Who | Actor, relation: str, person_id_number:
     return row
 
 
-def relations_of(session: Session, who: Who | Actor, username: str | None = None) -> list[FamilyRelation]:
+def relations_of(session: Session, who: Who, username: str | None = None) -> list[FamilyRelation]:
     """The declarations of `username` (default: oneself)."""
     me = acting(session, who)
     subject = _subject(me, username)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 
 import sqlalchemy.exc
 from sqlalchemy import select
@@ -58,8 +59,8 @@ class OutsideBorrower:
 
 
 def create_request(
-    session: Session, who: Who | Actor, *, purpose: str, form: str, record_ids: list[int] = (),
-    volume_ids: list[int] = (), days: int = DEFAULT_DAYS, extract: bool = False,
+    session: Session, who: Who, *, purpose: str, form: str, record_ids: Sequence[int] = (),
+    volume_ids: Sequence[int] = (), days: int = DEFAULT_DAYS, extract: bool = False,
     readers: list[str] | None = None, outside: OutsideBorrower | None = None,
 ) -> LoanRequest:
     """Check eligibility and submit; the approval chain is chosen here."""
@@ -126,8 +127,8 @@ def create_request(
     return request
 
 
-def _resolve(session: Session, viewer: Viewer, record_ids, volume_ids) -> list[tuple]:  # noqa: ANN001
-    out = []
+def _resolve(session: Session, viewer: Viewer, record_ids, volume_ids) -> list[tuple]:
+    out: list[tuple[Record | VolumeView, str]] = []
     for rid in record_ids:
         record = visible_record(session, viewer, rid)
         if record.status != "filed":  # 先归档后借阅
@@ -141,7 +142,7 @@ def _resolve(session: Session, viewer: Viewer, record_ids, volume_ids) -> list[t
     return out
 
 
-def _check_personnel(session: Session, form: str, readers: list[str], record_ids, volume_ids) -> None:  # noqa: ANN001
+def _check_personnel(session: Session, form: str, readers: list[str], record_ids, volume_ids) -> None:
     if len(readers) < 2:
         raise ValidationError(msg("personnel_two"))
     if form != "reading_room":
@@ -168,7 +169,7 @@ def get_request(session: Session, request_id: int, *, lock: bool = False) -> Loa
     return request
 
 
-def visible_request(session: Session, who: Who | Actor, request_id: int) -> LoanRequest:
+def visible_request(session: Session, who: Who, request_id: int) -> LoanRequest:
     """A request exists for a viewer only if they take part in it (requester, reader) or handle
     requests (approvers, archivists), and may see every item in it (titles and counts)."""
     me = acting(session, who)
@@ -191,7 +192,7 @@ def _sees_all(session: Session, viewer: Viewer, request: LoanRequest) -> bool:
         try:
             if item.record_id is not None:
                 visible_record(session, viewer, item.record_id)
-            else:
+            elif item.volume_id is not None:
                 visible_volume(session, viewer, item.volume_id)
         except NotFound:
             return False
@@ -226,7 +227,7 @@ def _check_approver(session: Session, approver: Actor, request: LoanRequest) -> 
     return step
 
 
-def approve(session: Session, who: Who | Actor, request_id: int, note: str = "") -> LoanRequest:
+def approve(session: Session, who: Who, request_id: int, note: str = "") -> LoanRequest:
     approver = acting(session, who)  # a disabled account approves nothing
     actor = approver.username
     request = get_request(session, request_id, lock=True)
@@ -243,7 +244,7 @@ def approve(session: Session, who: Who | Actor, request_id: int, note: str = "")
     return request
 
 
-def reject(session: Session, who: Who | Actor, request_id: int, reason: str) -> LoanRequest:
+def reject(session: Session, who: Who, request_id: int, reason: str) -> LoanRequest:
     approver = acting(session, who)
     actor = approver.username
     if not reason.strip():
@@ -263,10 +264,10 @@ def _refuse_if_on_loan(session: Session, request: LoanRequest) -> None:
         if item.volume_id is not None and session.execute(
             select(Loan.id).where(Loan.volume_id == item.volume_id, Loan.active.is_(True))
         ).first():
-            raise Conflict(msg("volume_on_loan", code=session.get(Volume, item.volume_id).archival_code))
+            raise Conflict(msg("volume_on_loan", code=session.get_one(Volume, item.volume_id).archival_code))
 
 
-def _require_archivist(session: Session, who: Who | Actor, request: LoanRequest, *,
+def _require_archivist(session: Session, who: Who, request: LoanRequest, *,
                        readers: bool = True) -> Actor:
     """The archivist at the desk, who is neither requester nor reader and may see every item.
     `readers`: also re-check that every reader is still active and cleared (issuing, renewing,
@@ -288,7 +289,7 @@ def _require_archivist(session: Session, who: Who | Actor, request: LoanRequest,
     return archivist
 
 
-def cancel(session: Session, who: Who | Actor, request_id: int) -> LoanRequest:
+def cancel(session: Session, who: Who, request_id: int) -> LoanRequest:
     """The requester withdraws a request that was not issued yet."""
     actor = acting(session, who).username
     request = get_request(session, request_id, lock=True)
@@ -301,7 +302,7 @@ def cancel(session: Session, who: Who | Actor, request_id: int) -> LoanRequest:
 
 
 def issue_loans(
-    session: Session, who: Who | Actor, request_id: int, *, loan_days: int | None = None, carriers: list[str] = (),
+    session: Session, who: Who, request_id: int, *, loan_days: int | None = None, carriers: Sequence[str] = (),
 ) -> list[Loan]:
     """Hand out the volumes of an approved `loan` request; each leaves the store (logged)."""
     archivist = acting(session, who)
@@ -317,7 +318,7 @@ def issue_loans(
     borrower = request.readers[0] if request.readers else request.outside_name
     loans = []
     for item in request.items:
-        volume = session.get(Volume, item.volume_id)
+        volume = session.get_one(Volume, item.volume_id)
         loan = Loan(request_id=request.id, volume_id=volume.id, borrower=borrower, issued_by=actor, due_on=due,
                     pages_expected=volume.pages)
         try:
@@ -337,7 +338,7 @@ def issue_loans(
     return loans
 
 
-def renew(session: Session, who: Who | Actor, loan_id: int, days: int = DEFAULT_DAYS) -> Loan:
+def renew(session: Session, who: Who, loan_id: int, days: int = DEFAULT_DAYS) -> Loan:
     loan = _get_loan(session, loan_id)
     request = get_request(session, loan.request_id)
     actor = _require_archivist(session, who, request).username
@@ -359,7 +360,7 @@ class ReturnCheck:
     damage: str
 
 
-def return_loan(session: Session, who: Who | Actor, loan_id: int, *, pages_returned: int,
+def return_loan(session: Session, who: Who, loan_id: int, *, pages_returned: int,
                 damage: str = "") -> ReturnCheck:
     """Take a volume back: count its pages against the contents list and note any damage."""
     loan = _get_loan(session, loan_id)
@@ -367,7 +368,7 @@ def return_loan(session: Session, who: Who | Actor, loan_id: int, *, pages_retur
     actor = _require_archivist(session, who, request, readers=False).username
     if not loan.active:
         raise Conflict(f"loan {loan_id} was returned already")
-    volume = session.get(Volume, loan.volume_id)
+    volume = session.get_one(Volume, loan.volume_id)
     pages_ok = loan.pages_expected is None or pages_returned == loan.pages_expected
     notes = [damage.strip()] if damage.strip() else []
     if not pages_ok:
@@ -394,7 +395,7 @@ def _get_loan(session: Session, loan_id: int) -> Loan:
     return loan
 
 
-def list_requests(session: Session, who: Who | Actor, *, status: str | None = None) -> list[LoanRequest]:
+def list_requests(session: Session, who: Who, *, status: str | None = None) -> list[LoanRequest]:
     """Requests the viewer may know of: their own, or, for approvers and archivists, those whose
     every item they may see. Above clearance a request does not exist (nor count)."""
     me = acting(session, who)
@@ -411,7 +412,7 @@ def list_requests(session: Session, who: Who | Actor, *, status: str | None = No
     return out
 
 
-def describe(session: Session, who: Who | Actor, request: LoanRequest) -> dict:
+def describe(session: Session, who: Who, request: LoanRequest) -> dict:
     """A request as plain data for the CLI and the web; items only as the viewer may see them."""
     me = acting(session, who)
     viewer, actor = me.viewer, me.username
@@ -420,10 +421,10 @@ def describe(session: Session, who: Who | Actor, request: LoanRequest) -> dict:
     items = []
     for item in request.items:
         if item.record_id is not None:
-            rec = session.get(Record, item.record_id)
+            rec = session.get_one(Record, item.record_id)
             items.append({"record": rec.id, "code": rec.archival_code, "title": rec.title, "secrecy": rec.secrecy})
         else:
-            vol = session.get(Volume, item.volume_id)
+            vol = session.get_one(Volume, item.volume_id)
             items.append({"volume": vol.id, "code": vol.archival_code, "title": vol.title, "secrecy": item.secrecy})
     loans = session.execute(select(Loan).where(Loan.request_id == request.id)).scalars().all()
     audit.record(session, actor, "loan.view", f"loan:{request.number}", {"items": len(items)})

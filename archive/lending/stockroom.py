@@ -4,6 +4,8 @@ plain data. What a viewer may not see does not exist for them (NotFound)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -68,7 +70,7 @@ def location_history(session: Session, who: Who, volume_id: int) -> list[dict]:
 
 
 def movement(session: Session, who: Who, volume_id: int, direction: str, reason: str, *,
-             carriers: list[str] = (), note: str = "") -> dict:
+             carriers: Sequence[str] = (), note: str = "") -> dict:
     """Log a volume into or out of the store for anything but a loan (receiving, repair...)."""
     move = store.log_movement(session, who, volume_id, direction, reason, carriers=carriers, note=note)
     return {"id": move.id, "volume": move.volume_id, "direction": move.direction, "reason": move.reason,
@@ -76,7 +78,7 @@ def movement(session: Session, who: Who, volume_id: int, direction: str, reason:
             "at": move.at.isoformat() if move.at else None}
 
 
-def labels_pdf(session: Session, who: Who, *, volume_ids: list[int] = (), shelves: list[str] = ()) -> bytes:
+def labels_pdf(session: Session, who: Who, *, volume_ids: Sequence[int] = (), shelves: Sequence[str] = ()) -> bytes:
     return labels.labels_pdf(session, who, volume_ids=volume_ids, shelves=shelves)
 
 

@@ -5,6 +5,8 @@ Shelving and movements are the archivists' who file (Action.FILE), on volumes th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -39,13 +41,13 @@ def location(session: Session, path: str) -> Location:
     return found
 
 
-def _filer(session: Session, who: Who | Actor, volume_id: int) -> tuple[Actor, Volume]:
+def _filer(session: Session, who: Who, volume_id: int) -> tuple[Actor, Volume]:
     """The archivist who files, and the volume as they may see it (above clearance: NotFound)."""
     archivist = acting_for(session, who, Action.FILE)
     return archivist, visible_volume(session, archivist.viewer, volume_id).volume
 
 
-def shelve(session: Session, who: Who | Actor, volume_id: int, path: str, *, reason: str = "shelve") -> Volume:
+def shelve(session: Session, who: Who, volume_id: int, path: str, *, reason: str = "shelve") -> Volume:
     archivist, volume = _filer(session, who, volume_id)
     actor = archivist.username
     if len(path) > 100 or len(reason) > 100:
@@ -65,7 +67,7 @@ def shelve(session: Session, who: Who | Actor, volume_id: int, path: str, *, rea
     return volume
 
 
-def history(session: Session, who: Who | Actor, volume_id: int) -> list[dict]:
+def history(session: Session, who: Who, volume_id: int) -> list[dict]:
     """Where a volume has been shelved, oldest first."""
     _filer(session, who, volume_id)
     rows = session.execute(
@@ -78,8 +80,8 @@ def history(session: Session, who: Who | Actor, volume_id: int) -> list[dict]:
 MOVEMENT_REASONS = ("receive", "transfer", "repair", "digitise", "reading_room", "other")
 
 
-def log_movement(session: Session, who: Who | Actor, volume_id: int, direction: str, reason: str, *,
-                 carriers: list[str] = (), note: str = "") -> StoreMovement:
+def log_movement(session: Session, who: Who, volume_id: int, direction: str, reason: str, *,
+                 carriers: Sequence[str] = (), note: str = "") -> StoreMovement:
     """Anything entering or leaving the store that is not a loan (receiving, transfer, repair)."""
     archivist, volume = _filer(session, who, volume_id)
     actor = archivist.username

@@ -67,7 +67,7 @@ def _heads(viewer: Viewer, department: str) -> bool:
     return viewer.role is Role.DEPT_HEAD and (not viewer.departments or department in viewer.departments)
 
 
-def visible_register(session: Session, who: Who | Actor, register_id: int) -> TransferRegister:
+def visible_register(session: Session, who: Who, register_id: int) -> TransferRegister:
     me = acting(session, who)
     register = _get(session, register_id)
     if not _party(me, register):
@@ -85,7 +85,7 @@ def _hidden_codes(session: Session, viewer: Viewer, codes: list[str]) -> set[str
     return hidden
 
 
-def submit_register(session: Session, who: Who | Actor, *, department: str, year: int, category_code: str,
+def submit_register(session: Session, who: Who, *, department: str, year: int, category_code: str,
                     lines: list[Line]) -> TransferRegister:
     """The department hands over: the person handing over submits the register (they sign it by
     submitting); their department head signs it next (`sign_register`), in their own name."""
@@ -119,7 +119,7 @@ def submit_register(session: Session, who: Who | Actor, *, department: str, year
     return register
 
 
-def sign_register(session: Session, who: Who | Actor, register_id: int) -> TransferRegister:
+def sign_register(session: Session, who: Who, register_id: int) -> TransferRegister:
     """The head of the department signs the register, which then goes to the archive."""
     me = acting(session, who)
     register = _get(session, register_id, lock=True)
@@ -136,7 +136,7 @@ def sign_register(session: Session, who: Who | Actor, register_id: int) -> Trans
     return register
 
 
-def check_arrivals(session: Session, who: Who | Actor, register_id: int, arrived: dict[str, int],
+def check_arrivals(session: Session, who: Who, register_id: int, arrived: dict[str, int],
                    transactions_csv: str | None = None) -> dict:
     """Compare the register with what arrived ({code: pages counted}) and, for SB, the CSV export
     of the business system (a column named 业务流水号 or transaction_no). Returns the discrepancies
@@ -183,7 +183,7 @@ def _transactions(text: str) -> set[str]:
 DECISIONS = ("accept", "reject")
 
 
-def decide(session: Session, who: Who | Actor, register_id: int, archival_code: str, decision: str, *,
+def decide(session: Session, who: Who, register_id: int, archival_code: str, decision: str, *,
            reason: str = "", shelf: str = "") -> TransferItem:
     """Accept (log the volume into the store and shelve it) or reject one checked item, with a reason."""
     me = acting_for(session, who, Action.FILE)
@@ -215,7 +215,7 @@ def decide(session: Session, who: Who | Actor, register_id: int, archival_code: 
     return item
 
 
-def list_registers(session: Session, who: Who | Actor, *, status: str | None = None,
+def list_registers(session: Session, who: Who, *, status: str | None = None,
                    limit: int = 200) -> list[TransferRegister]:
     """The registers the person may know of (see `_party`), newest first."""
     me = acting(session, who)
@@ -231,7 +231,7 @@ def list_registers(session: Session, who: Who | Actor, *, status: str | None = N
     return list(session.execute(query.limit(limit)).scalars())
 
 
-def describe(session: Session, who: Who | Actor, register: TransferRegister, *, items: bool = True) -> dict:
+def describe(session: Session, who: Who, register: TransferRegister, *, items: bool = True) -> dict:
     """A register as plain data; items naming volumes the viewer may not see are left out."""
     me = acting(session, who)
     if not _party(me, register):
@@ -268,7 +268,7 @@ def filing_deadline(year: int, setting: str = "06-30") -> dt.date:
 UNFILED = ("received", "processing", "needs_review")
 
 
-def filing_status(session: Session, who: Who | Actor, setting: str = "06-30") -> dict:
+def filing_status(session: Session, who: Who, setting: str = "06-30") -> dict:
     """Last year's records not yet filed, and whether the deadline has passed. The count is of the
     records the person may see (above clearance a record does not count)."""
     me = acting(session, who)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +18,7 @@ from archive import audit, watermark
 from archive.clock import CHINA, utcnow
 from archive.codes import Role, Secrecy
 from archive.errors import Forbidden, ValidationError
-from archive.lending.access import Actor, Who, acting, name_of, user_of, visible_record
+from archive.lending.access import Who, acting, name_of, user_of, visible_record
 from archive.lending.messages import msg
 from archive.lending.models import LoanRequest, ViewingGrant
 from archive.lending.requests import PERSONNEL, _require_archivist, _require_status, get_request
@@ -28,7 +29,7 @@ PLACES = ("electronic", "reading_room")
 
 
 def issue_grants(
-    session: Session, who: Who | Actor, request_id: int, *, accompanied_by: str = "", hours: int | None = None,
+    session: Session, who: Who, request_id: int, *, accompanied_by: str = "", hours: int | None = None,
 ) -> list[ViewingGrant]:
     """Open an approved reading-room or electronic request: one grant per reader and record.
 
@@ -82,7 +83,7 @@ def _record_ids(session: Session, request: LoanRequest) -> list[int]:
     return sorted(set(ids))
 
 
-def current_grant(session: Session, who: Who | Actor, record_id: int, *,
+def current_grant(session: Session, who: Who, record_id: int, *,
                   place: str | None = None) -> ViewingGrant | None:
     """The reader's current grant for a record, if any (a look-up: it decides nothing by itself)."""
     username = name_of(who)
@@ -103,7 +104,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def view_page(
-    session: Session, who: Who | Actor, record_id: int, page_no: int, load_page: Callable[[Page], bytes], *,
+    session: Session, who: Who, record_id: int, page_no: int, load_page: Callable[[Page], bytes], *,
     place: str = "electronic",
 ) -> bytes:
     """Render one page for the viewer, watermarked (viewer, time, loan number); audited.
@@ -138,7 +139,7 @@ def view_page(
     return image
 
 
-def may_download(session: Session, who: Who | Actor, record_id: int) -> bool:
+def may_download(session: Session, who: Who, record_id: int) -> bool:
     reader = acting(session, who)
     viewer = reader.viewer
     record = visible_record(session, viewer, record_id)
@@ -150,17 +151,17 @@ def may_download(session: Session, who: Who | Actor, record_id: int) -> bool:
     return Action.DOWNLOAD in allowed_actions(viewer, record, viewing_grant=grant is not None)
 
 
-def download(session: Session, who: Who | Actor, record_id: int) -> Record:
+def download(session: Session, who: Who, record_id: int) -> Record:
     """Check and audit a download; the caller streams the bytes after this returns."""
     reader = acting(session, who)
     if not may_download(session, reader, record_id):
         raise Forbidden(msg("no_download"))
-    record = session.get(Record, record_id)
+    record = session.get_one(Record, record_id)
     audit.record(session, reader.username, "record.download", f"record:{record_id}", {"secrecy": record.secrecy})
     return record
 
 
-def close_viewing(session: Session, who: Who | Actor, request_id: int) -> LoanRequest:
+def close_viewing(session: Session, who: Who, request_id: int) -> LoanRequest:
     """End a reading-room or electronic consultation: every grant of the request is revoked."""
     request = get_request(session, request_id, lock=True)
     actor = _require_archivist(session, who, request, readers=False).username
@@ -175,7 +176,7 @@ def close_viewing(session: Session, who: Who | Actor, request_id: int) -> LoanRe
     return request
 
 
-def readers_of(session: Session, who: Who | Actor, record_id: int) -> list[dict]:
+def readers_of(session: Session, who: Who, record_id: int) -> list[dict]:
     """Who read a `confidential` or higher record (grants and page views), for auditors and the
     security officer; they must themselves be cleared for the record."""
     from archive.models import AuditEvent
@@ -190,7 +191,7 @@ def readers_of(session: Session, who: Who | Actor, record_id: int) -> list[dict]
     views = session.execute(select(AuditEvent).where(AuditEvent.action == "page.view",
                                                      AuditEvent.target == f"record:{record.id}")
                             .order_by(AuditEvent.seq)).scalars().all()
-    out = [{"reader": g.username, "what": "grant", "place": g.place, "accompanied_by": g.accompanied_by,
+    out: list[dict[str, Any]] = [{"reader": g.username, "what": "grant", "place": g.place, "accompanied_by": g.accompanied_by,
             "at": g.starts_at.isoformat(), "loan": get_request(session, g.request_id).number} for g in grants]
     out += [{"reader": e.actor, "what": "page_view", "page": e.details.get("page"), "at": e.time,
              "loan": e.details.get("loan")} for e in views]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import pickle  # noqa: S403 - models are written and read only by this system under ARCHIVE_HOME
+import pickle
 import re
 import threading
 from collections.abc import Iterable, Sequence

@@ -71,6 +71,7 @@ class ScheduleEntry:
                 return tuple(v for v in re.split(r"[,，、;；|\s]+", value) if v)
             return tuple(str(v) for v in value)
 
+        confidence = row.get("confidence")
         return cls(
             category=str(row.get("category") or row.get("category_code") or EVERY_CATEGORY).upper(),
             kind=str(row.get("kind") or ""),
@@ -80,7 +81,7 @@ class ScheduleEntry:
             doc_types=items(row.get("doc_types")),
             business_steps=items(row.get("business_steps")),
             priority=int(row.get("priority") or 0),
-            confidence=float(row.get("confidence") if row.get("confidence") is not None else DEFAULT_CONFIDENCE),
+            confidence=DEFAULT_CONFIDENCE if confidence is None else float(confidence),
             id=None if row.get("id") is None else int(row["id"]),
         )
 

@@ -67,7 +67,7 @@ def test_concurrent_writers_get_distinct_codes(catalog):
                     code, item = archival_code.issue(s, CodeParts("J001", "SB", 2019, "D100", "YLK"))
                     s.add(Record(fonds_id=fonds_id, category_code="SB", year=2019, retention="D100",
                                  org_code="YLK", item_no=item, archival_code=code, status="filed"))
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=writer) for _ in range(writers)]

@@ -1,11 +1,43 @@
-"""Retention proposals from the default schedule (DOMAIN §3), and a schedule given as table rows."""
+"""Retention proposals from the schedule (DOMAIN §3): the catalog's retention_rules table as
+`archive init` seeds it (what the ingest pipeline reads), the shipped entries it is seeded from
+(analysis without a catalog), and a schedule given as table rows. One matching rule for all of
+them: archive.retention_rules.governing_rule."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from archive import seed
 from archive.codes import Retention
-from ingest.classify import DEFAULT_SCHEDULE, ScheduleEntry, propose_retention
+from archive.db import Catalog
+from archive.models import RetentionRule
+from archive.retention_rules import active_rules
+from ingest.classify import DEFAULT_SCHEDULE, CatalogSchedule, ScheduleEntry, propose_retention
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory):
+    """A catalog as `archive init` leaves it: migrated, the default schedule seeded."""
+    cat = Catalog(f"sqlite:///{tmp_path_factory.mktemp('schedule') / 'catalog.db'}")
+    cat.migrate()
+    with cat.session() as s:
+        seed.seed_defaults(s, "test")
+    yield cat
+    cat.dispose()
+
+
+@pytest.fixture(scope="module")
+def catalog_schedule(catalog) -> CatalogSchedule:
+    with catalog.session() as s:
+        return CatalogSchedule.of(active_rules(s))
+
+
+@pytest.fixture(params=["catalog", "shipped"])
+def schedule(request):
+    """The catalog's schedule (what ingest proposes from) and the shipped entries (no catalog)."""
+    return request.getfixturevalue("catalog_schedule") if request.param == "catalog" else None
 
 
 @pytest.mark.parametrize(("category", "doc_type", "title", "step", "expected"), [
@@ -46,21 +78,49 @@ from ingest.classify import DEFAULT_SCHEDULE, ScheduleEntry, propose_retention
     ("KJ", None, "2019年5月会计报表", None, "D10"),
     ("KJ", None, "银行对账单", None, "D10"),
 ])
-def test_default_schedule(category, doc_type, title, step, expected):
-    retention, confidence, reason = propose_retention(category, doc_type, title, step)
+def test_default_schedule(category, doc_type, title, step, expected, schedule):
+    retention, confidence, reason = propose_retention(category, doc_type, title, step, schedule)
     assert retention is Retention(expected), reason
     assert 0 < confidence <= 1
     assert reason.startswith("schedule:")
 
 
-def test_domain_backed_entries_are_sure_and_guesses_are_not():
-    assert propose_retention("SB", None, "社会保险参保单位登记表", "参保登记")[1] >= 0.8
-    assert propose_retention("AJ", None, "仲裁裁决书", None)[1] < 0.6  # DOMAIN names no period: review
-    assert propose_retention(None, None, "某材料", None) == (Retention.D30, 0.3, propose_retention(None, None, "", None)[2])
+def test_domain_backed_entries_are_sure_and_guesses_are_not(schedule):
+    assert propose_retention("SB", None, "社会保险参保单位登记表", "参保登记", schedule)[1] >= 0.8
+    assert propose_retention("AJ", None, "仲裁裁决书", None, schedule)[1] < 0.6  # DOMAIN names no period: review
+    assert propose_retention(None, None, "某材料", None, schedule) == (
+        Retention.D30, 0.3, propose_retention(None, None, "", None, schedule)[2])
 
 
-def test_traditional_titles_match_simplified_keywords():
-    assert propose_retention("WS", "公报", "2013年度長白市人力資源和社會保障事業發展統計公報", None)[0] is Retention.PERMANENT
+def test_traditional_titles_match_simplified_keywords(schedule):
+    assert propose_retention("WS", "公报", "2013年度長白市人力資源和社會保障事業發展統計公報", None,
+                             schedule)[0] is Retention.PERMANENT
+
+
+# Records the catalog's old, coarse rules sent to the catch-all (30 years) for one week, with
+# the periods the classifier proposed before that week and proposes again from the catalog.
+THIS_WEEKS_REGRESSION = [
+    ("WS", "意见", "关于进一步加强全市档案工作的意见", None, "Y"),
+    ("WS", "决定", "关于表彰2019年度人力资源和社会保障工作先进集体的决定", None, "Y"),
+    ("WS", "纪要", "2019年第5次专题会议纪要", None, "Y"),
+    ("WS", "通知", "关于转发《省人力资源和社会保障厅关于做好就业工作的通知》的通知", None, "D10"),
+    ("WS", "公报", "2019年长白市人力资源和社会保障事业发展统计公报", None, "Y"),
+    ("SB", None, "基本养老金待遇核定表", "养老待遇", "D100"),
+]
+
+
+@pytest.mark.parametrize(("category", "doc_type", "title", "step", "expected"), THIS_WEEKS_REGRESSION)
+def test_the_catalogs_schedule_gives_the_periods_of_the_rich_schedule(catalog, catalog_schedule, category, doc_type,
+                                                                        title, step, expected):
+    """The period comes from a row of the catalog's retention_rules table, the very row (and
+    period) the reason names; the shipped entries agree."""
+    retention, confidence, reason = propose_retention(category, doc_type, title, step, catalog_schedule)
+    assert retention is Retention(expected), reason
+    rule_id = int(re.search(r"\[rule (\d+)\]", reason).group(1))
+    with catalog.session() as s:
+        row = s.get(RetentionRule, rule_id)
+        assert row.active and row.retention == expected and row.kind in reason
+    assert propose_retention(category, doc_type, title, step)[0] is retention
 
 
 def test_equally_specific_entries_keep_the_longer_period():

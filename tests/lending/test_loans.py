@@ -77,7 +77,7 @@ def test_concurrent_issues_yield_one_loan(catalog):
             outcomes.append("issued")
         except Conflict:
             outcomes.append("conflict")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             outcomes.append(f"error: {exc!r}")
 
     threads = [threading.Thread(target=issue, args=a) for a in (("arch", ids[0]), ("arch2", ids[1]))]
@@ -154,7 +154,7 @@ def test_concurrent_approvals_of_one_step_record_one_approval(catalog):
             outcomes.append("approved")
         except Conflict:
             outcomes.append("conflict")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             outcomes.append(f"error: {exc!r}")
 
     threads = [threading.Thread(target=approve, args=(a,)) for a in ("leader", "leader2")]

@@ -112,8 +112,7 @@ def test_pages_lying_sideways_or_upside_down_are_turned_and_read(service, tmp_pa
 
 def test_ingest_proposes_retention_from_the_catalogs_schedule(service, tmp_path):
     """The schedule administrators edit (the catalog's retention_rules) is the one ingest uses:
-    考勤 is D10 there (the classifier's own table would say D30), and an edited rule reaches the
-    next record filed."""
+    考勤 is D10 there, and an edited rule reaches the next record filed."""
     from archive.models import RetentionRule
     from archive.retention_rules import active_rules, governing_rule
 
@@ -124,8 +123,9 @@ def test_ingest_proposes_retention_from_the_catalogs_schedule(service, tmp_path)
     with service.catalog.session() as s:
         record = s.get(Record, result["id"])
         assert record.retention_due is not None and 10 <= record.retention_due.year - record.year <= 11
-        rule = governing_rule(active_rules(s), "WS", record.title)
-        assert rule is not None and "考勤" in rule.keywords
+        governing = governing_rule(active_rules(s), "WS", record.title, record.doc_type)
+        assert governing is not None and "考勤" in governing.rule.keywords
+        rule = governing.rule
         s.get(RetentionRule, rule.id).retention = "D50"  # the administrator's edit
     second = tmp_path / "second.png"
     second.write_bytes(small_scan(["关于加强机关考勤管理的通知", "2021年4月6日"]))

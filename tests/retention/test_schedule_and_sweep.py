@@ -31,7 +31,8 @@ def test_dates_count_from_first_january_after_formation(world):
 
 def test_new_records_take_retention_from_the_schedule(world):
     with world["catalog"].session() as s:
-        r = Record(fonds_id=world["fonds_id"], category_code="WS", year=2018, retention="", title="关于局务会议的纪要")
+        r = Record(fonds_id=world["fonds_id"], category_code="WS", year=2018, retention="", title="关于局务会议的纪要",
+                   doc_type="纪要")
         rule = schedule.apply_schedule(s, r)
         s.add(r)
         s.flush()
@@ -122,6 +123,49 @@ def test_a_new_entry_is_versioned_and_wins_over_the_catch_all(world):
         with pytest.raises(NotFound):
             schedule.propose_rule(s, person(world, "admin"), category="ZZ", kind="x", keywords=[], retention="D10",
                                   reason="r")
+
+
+def test_a_changed_rule_keeps_its_conditions_and_recomputes_what_it_governs(world):
+    """A doc-type rule (意见, 决定 → permanent) changed by an administrator and approved by a
+    director: the new version keeps its 文种, excluded words, business steps, priority and
+    confidence; the pending records it governed (by 文种, not by title words) take the new period,
+    a 通知 of the same year and period does not."""
+    cat = world["catalog"]
+    admin, boss = person(world, "admin"), person(world, "boss")
+    with cat.session() as s:
+        rule = s.execute(select(RetentionRule).where(RetentionRule.kind == "本机关政策性意见与决定")).scalar_one()
+        assert (rule.doc_types, rule.retention, rule.confidence) == (["意见", "决定"], "Y", 0.75)
+        opinion = make_record(s, world["fonds_id"], title="关于加强档案工作的意见", doc_type="意见", retention="Y").id
+        notice = make_record(s, world["fonds_id"], title="关于加强档案工作的通知", doc_type="通知", retention="Y").id
+        assert schedule.governs(schedule.active_rules(s), s.get(Record, opinion)).id == rule.id
+        rule_id = rule.id
+        change_id = schedule.propose_change(s, admin, rule_id=rule_id, retention="D30", reason="依新规调整").id
+    with cat.session(boss) as s:
+        change = schedule.approve(s, boss, change_id=change_id)
+        new = s.get(RetentionRule, change.new_rule_id)
+        assert (new.doc_types, new.excludes, new.business_steps, new.priority, new.confidence, new.kind) == (
+            ["意见", "决定"], [], [], 0, 0.75, "本机关政策性意见与决定")
+        assert change.recomputed == 1
+        assert s.get(Record, opinion).retention == "D30" and s.get(Record, notice).retention == "Y"
+        assert schedule.governs(schedule.active_rules(s), s.get(Record, opinion)) is new
+
+
+def test_a_rule_for_every_category(world):
+    """The archive's own registers (销毁清册, 鉴定报告) are permanent in every category: one rule,
+    stored without a category, shown as `*`; an administrator may propose another such rule."""
+    with world["catalog"].session() as s:
+        rules_now = schedule.active_rules(s)
+        every = [r for r in rules_now if r.category_code is None]
+        assert [r.kind for r in every] == ["销毁清册与鉴定报告"]
+        for category in ("WS", "SB", "KJ", "SX"):
+            assert schedule.classify(rules_now, category, "2019年度档案销毁清册") is every[0]
+        assert schedule.rule_json(every[0])["category"] == "*"
+        proposed = schedule.propose_rule(s, person(world, "admin"), category="*", kind="档案移交清册", keywords=["移交清册"],
+                                         retention="Y", reason="各门类通用")
+        change = schedule.approve(s, person(world, "lead"), change_id=proposed.id)
+        added = s.get(RetentionRule, change.new_rule_id)
+        assert added.category_code is None
+        assert schedule.classify(schedule.active_rules(s), "AJ", "2020年档案移交清册") is added
 
 
 def test_extensions_keep_their_history(world):

@@ -51,7 +51,7 @@ def _drop(index: ElasticsearchIndex) -> None:
     try:
         index.es.indices.delete(index=f"{index.alias}-v*")
         index.es.indices.delete_index_template(name=index.alias)
-    except Exception:  # noqa: BLE001 - the server may be stopped by the test
+    except Exception:
         pass
     index.close()
 

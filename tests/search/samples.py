@@ -10,7 +10,7 @@ from __future__ import annotations
 from search.model import PageText, SearchDocument
 
 
-def _doc(id, title, pages, **kw) -> SearchDocument:  # noqa: ANN001
+def _doc(id, title, pages, **kw) -> SearchDocument:
     kw.setdefault("category", "WS")
     kw.setdefault("year", (kw.get("doc_date") or "2019")[:4])
     kw.setdefault("retention", "D30")

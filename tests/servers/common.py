@@ -19,7 +19,7 @@ def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
         try:
             if check():
                 return
-        except Exception:  # noqa: BLE001 - not up yet
+        except Exception:
             pass
         time.sleep(0.1)
     raise RuntimeError(f"{what} did not start within {timeout:.0f} s")

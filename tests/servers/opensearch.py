@@ -81,7 +81,7 @@ class OpenSearchServer:
 class PlainMediaNode(Urllib3HttpNode):
     """Sends application/json and application/x-ndjson instead of the compatible-with types."""
 
-    def perform_request(self, method, target, body=None, headers=None, **kwargs):  # noqa: ANN001
+    def perform_request(self, method, target, body=None, headers=None, **kwargs):
         if headers:
             headers = headers.copy()
             for name in ("accept", "content-type"):

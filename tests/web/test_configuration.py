@@ -122,6 +122,24 @@ def test_a_schedule_change_is_proposed_then_approved_in_the_approvers_own_sessio
     assert _actions(app, "retention.schedule.reject")
 
 
+def test_the_schedule_page_shows_each_rules_conditions_in_words(as_user, client, token_of):
+    """文种, excluded title words, business steps and rules for every category, as people read
+    them; the JSON API gives the same fields."""
+    body = as_user("admin").get("/admin/schedule").get_data(as_text=True)
+    assert "全部门类" in body and "题名含：销毁清册" in body  # the archive's own registers, every category
+    assert "文种：意见、决定" in body and "题名不含：征求意见、草案、有关问题" in body
+    assert "业务环节：养老待遇、工伤待遇、关系转移" in body and "优先于更具体的条目" in body
+    assert "本门类其余各件" in body and "75%" in body
+    assert 'name="doc_types"' not in body  # a change edits retention (and keywords) only
+    rules = client.get("/api/v1/admin/schedule", headers=token_of("admin")).get_json()["rules"]
+    opinion = next(r for r in rules if r["kind"] == "本机关政策性意见与决定")
+    assert (opinion["category"], opinion["doc_types"], opinion["keywords"], opinion["retention"]) == (
+        "WS", ["意见", "决定"], [], "Y")
+    assert next(r for r in rules if r["kind"] == "销毁清册与鉴定报告")["category"] == "*"
+    english = as_user("admin").get("/admin/schedule", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "All categories" in english and "Title does not contain" in english and "Business step" in english
+
+
 def test_classifier_status_and_retrain(as_user, app, client, token_of, monkeypatch):
     import ingest.classify as classify
 

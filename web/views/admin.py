@@ -22,7 +22,7 @@ bp = Blueprint("admin", __name__)
 ORDINARY_ROLES = [r for r in Role if r.value not in accounts.OFFICER_ROLES]
 
 
-def _page(status: int = 200, error: str | None = None, form: dict | None = None):  # noqa: ANN202
+def _page(status: int = 200, error: str | None = None, form: dict | None = None):
     with services().unit_of_work(g.identity) as db:
         try:
             rows = accounts.list_accounts(db, g.identity)
@@ -37,7 +37,7 @@ def _page(status: int = 200, error: str | None = None, form: dict | None = None)
 
 @bp.get("/admin/users", endpoint="users")
 @login_required
-def users_page():  # noqa: ANN201
+def users_page():
     return _page()
 
 
@@ -48,7 +48,7 @@ def _one_time(username: str, password: str) -> None:
 
 @bp.post("/admin/users")
 @login_required
-def create_user():  # noqa: ANN201
+def create_user():
     form = {k: (request.form.get(k) or "").strip() for k in ("username", "display_name", "role")}
     try:
         with services().unit_of_work(g.identity) as db:
@@ -66,7 +66,7 @@ def create_user():  # noqa: ANN201
 
 @bp.post("/admin/users/<username>/active")
 @login_required
-def toggle_active(username: str):  # noqa: ANN201
+def toggle_active(username: str):
     with services().unit_of_work(g.identity) as db:
         accounts.set_active(db, g.identity, username, request.form.get("active") == "1")
     return redirect(url_for("admin.users"))
@@ -74,7 +74,7 @@ def toggle_active(username: str):  # noqa: ANN201
 
 @bp.post("/admin/users/<username>/password-reset")
 @login_required
-def reset_password(username: str):  # noqa: ANN201
+def reset_password(username: str):
     with services().unit_of_work(g.identity) as db:
         made = accounts.reset_password(db, g.identity, username)
     _one_time(made.username, made.password)
@@ -83,7 +83,7 @@ def reset_password(username: str):  # noqa: ANN201
 
 @bp.post("/admin/users/<username>/clearance")
 @login_required
-def clearance(username: str):  # noqa: ANN201
+def clearance(username: str):
     with services().unit_of_work(g.identity) as db:
         accounts.set_clearance(db, g.identity, username, clearance=request.form.get("clearance") or "",
                                departments=(request.form.get("departments") or "").split(","),
@@ -93,7 +93,7 @@ def clearance(username: str):  # noqa: ANN201
 
 @bp.get("/tokens", endpoint="tokens")
 @login_required
-def tokens_page():  # noqa: ANN201
+def tokens_page():
     with services().unit_of_work(g.identity) as db:
         rows = accounts.list_tokens(db, g.identity)
     return render_template("tokens.html", rows=rows)
@@ -101,7 +101,7 @@ def tokens_page():  # noqa: ANN201
 
 @bp.post("/tokens")
 @login_required
-def create_token():  # noqa: ANN201
+def create_token():
     with services().unit_of_work(g.identity) as db:
         _row, plain = accounts.new_token(db, g.identity, name=(request.form.get("name") or "")[:100])
     flash(plain, "token")
@@ -110,7 +110,7 @@ def create_token():  # noqa: ANN201
 
 @bp.post("/tokens/<int:token_id>/revoke")
 @login_required
-def revoke_token(token_id: int):  # noqa: ANN201
+def revoke_token(token_id: int):
     with services().unit_of_work(g.identity) as db:
         accounts.revoke_token(db, g.identity, token_id)
     return redirect(url_for("admin.tokens"))

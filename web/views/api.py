@@ -24,7 +24,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_OFFSET = 10**9  # beyond the trail's length anyway; bigger numbers overflow the database
 
 
-def _unauthorised(message: str):  # noqa: ANN202
+def _unauthorised(message: str):
     response = jsonify({"error": {"status": 401, "message": message}})
     response.status_code = 401
     response.headers["WWW-Authenticate"] = 'Bearer realm="archive"'
@@ -33,7 +33,7 @@ def _unauthorised(message: str):  # noqa: ANN202
 
 def token_required(view: Callable) -> Callable:
     @functools.wraps(view)
-    def wrapped(*args, **kwargs):  # noqa: ANN202
+    def wrapped(*args, **kwargs):
         header = request.headers.get("Authorization", "")
         if not header.startswith("Bearer "):
             return _unauthorised("send Authorization: Bearer <token>")
@@ -50,13 +50,13 @@ def token_required(view: Callable) -> Callable:
 
 
 @bp.get("/openapi.json")
-def openapi():  # noqa: ANN201
+def openapi():
     return jsonify(document())
 
 
 @bp.get("/me")
 @token_required
-def me():  # noqa: ANN201
+def me():
     v = g.viewer
     return jsonify({"username": v.username, "role": v.role.value, "clearance": v.clearance.value,
                     "departments": sorted(v.departments), "categories": sorted(v.categories)})
@@ -64,7 +64,7 @@ def me():  # noqa: ANN201
 
 @bp.get("/dashboard")
 @token_required
-def dashboard():  # noqa: ANN201
+def dashboard():
     with services().unit_of_work(g.identity) as db:
         numbers = stats(db, g.identity)
     return jsonify({k: ([list(x) for x in v] if isinstance(v, list) else v) for k, v in numbers.items()})
@@ -72,21 +72,21 @@ def dashboard():  # noqa: ANN201
 
 @bp.get("/search")
 @token_required
-def search():  # noqa: ANN201
+def search():
     query = build_query(g.viewer, request.args, multi=request.args.getlist)
     return jsonify(services().search_service().search(g.identity, query).to_dict())
 
 
 @bp.get("/records/<int:record_id>")
 @token_required
-def record(record_id: int):  # noqa: ANN201
+def record(record_id: int):
     with services().unit_of_work(g.identity) as db:
         return jsonify(records.view(db, g.identity, record_id).to_dict())
 
 
 @bp.get("/records/<int:record_id>/pages/<int:page_no>/image")
 @token_required
-def record_page(record_id: int, page_no: int):  # noqa: ANN201
+def record_page(record_id: int, page_no: int):
     with services().unit_of_work(g.identity) as db:
         found = records.page_image(db, g.identity, record_id, page_no, services().store)
     return send_page(found)
@@ -94,7 +94,7 @@ def record_page(record_id: int, page_no: int):  # noqa: ANN201
 
 @bp.get("/records/<int:record_id>/download")
 @token_required
-def record_download(record_id: int):  # noqa: ANN201
+def record_download(record_id: int):
     with services().unit_of_work(g.identity) as db:
         found = records.download(db, g.identity, record_id)
     return send_download(found)
@@ -102,20 +102,20 @@ def record_download(record_id: int):  # noqa: ANN201
 
 @bp.post("/uploads")
 @token_required
-def upload():  # noqa: ANN201
+def upload():
     rows = accept(request.files.getlist("files"), category=request.form.get("category"))
     return jsonify({"files": rows}), 202
 
 
 @bp.get("/uploads/status")
 @token_required
-def upload_status():  # noqa: ANN201
+def upload_status():
     return jsonify({"records": statuses(ids_of(request.args.get("ids")))})
 
 
 @bp.get("/audit/events")
 @token_required
-def audit_events():  # noqa: ANN201
+def audit_events():
     require(g.viewer, Action.READ_AUDIT)
     limit = min(max(request.args.get("limit", type=int) or 50, 1), 500)
     offset = min(max(request.args.get("offset", type=int) or 0, 0), MAX_OFFSET)
@@ -129,7 +129,7 @@ def audit_events():  # noqa: ANN201
 
 @bp.post("/audit/verify")
 @token_required
-def audit_verify():  # noqa: ANN201
+def audit_verify():
     require(g.viewer, Action.READ_AUDIT)
     with services().catalog.session() as db:
         result = audit.verify(db, anchors=services().store)
@@ -139,7 +139,7 @@ def audit_verify():  # noqa: ANN201
 
 @bp.get("/users")
 @token_required
-def user_list():  # noqa: ANN201
+def user_list():
     with services().unit_of_work(g.identity) as db:
         rows = [{"username": u.username, "display_name": u.display_name, "role": u.role, "clearance": u.clearance,
                  "departments": u.departments, "categories": u.categories, "active": u.active}
@@ -166,14 +166,14 @@ def _strings(value: object, name: str) -> list[str]:
 
 @bp.get("/review")
 @token_required
-def review():  # noqa: ANN201
+def review():
     with services().unit_of_work(g.identity) as db:
         return jsonify({"records": review_queue(db, g.identity)})
 
 
 @bp.post("/users")
 @token_required
-def user_create():  # noqa: ANN201
+def user_create():
     data = _body(username=str, role=str, display_name=str)
     with services().unit_of_work(g.identity) as db:
         made = accounts.create(db, g.identity, username=data.get("username", ""), role=data.get("role", ""),
@@ -185,7 +185,7 @@ def user_create():  # noqa: ANN201
 
 @bp.post("/users/<username>/active")
 @token_required
-def user_active(username: str):  # noqa: ANN201
+def user_active(username: str):
     data = _body(active=bool)
     if "active" not in data:
         raise ValidationError("active (true or false) is required")
@@ -196,7 +196,7 @@ def user_active(username: str):  # noqa: ANN201
 
 @bp.post("/users/<username>/password-reset")
 @token_required
-def user_password_reset(username: str):  # noqa: ANN201
+def user_password_reset(username: str):
     with services().unit_of_work(g.identity) as db:
         made = accounts.reset_password(db, g.identity, username)
     return jsonify({"username": made.username, "password": made.password, "must_change_password": True})
@@ -204,7 +204,7 @@ def user_password_reset(username: str):  # noqa: ANN201
 
 @bp.post("/users/<username>/clearance")
 @token_required
-def user_clearance(username: str):  # noqa: ANN201
+def user_clearance(username: str):
     data = _body(clearance=str)
     scope = {name: _strings(data[name], name) if name in data else None for name in ("departments", "categories")}
     with services().unit_of_work(g.identity) as db:
@@ -221,14 +221,14 @@ def _token_json(t: tokens.ApiToken) -> dict:
 
 @bp.get("/tokens")
 @token_required
-def token_list():  # noqa: ANN201
+def token_list():
     with services().unit_of_work(g.identity) as db:
         return jsonify({"tokens": [_token_json(t) for t in accounts.list_tokens(db, g.identity)]})
 
 
 @bp.post("/tokens")
 @token_required
-def token_create():  # noqa: ANN201
+def token_create():
     data = _body(name=str)
     with services().unit_of_work(g.identity) as db:
         row, plain = accounts.new_token(db, g.identity, name=data.get("name", "")[:100])
@@ -237,14 +237,14 @@ def token_create():  # noqa: ANN201
 
 @bp.post("/tokens/<int:token_id>/revoke")
 @token_required
-def token_revoke(token_id: int):  # noqa: ANN201
+def token_revoke(token_id: int):
     with services().unit_of_work(g.identity) as db:
         return jsonify(_token_json(accounts.revoke_token(db, g.identity, token_id)))
 
 
 @bp.get("/volumes")
 @token_required
-def volumes():  # noqa: ANN201
+def volumes():
     page = min(max(request.args.get("page", type=int) or 1, 1), 10_000)
     with services().catalog.session() as db:
         return jsonify({"volumes": list_volumes(db, g.viewer, page)})
@@ -252,14 +252,14 @@ def volumes():  # noqa: ANN201
 
 @bp.get("/volumes/<int:volume_id>")
 @token_required
-def volume(volume_id: int):  # noqa: ANN201
+def volume(volume_id: int):
     with services().catalog.session() as db:
         return jsonify(volume_detail(db, g.viewer, volume_id))
 
 
 @bp.post("/records/<int:record_id>/corrections")
 @token_required
-def record_correct(record_id: int):  # noqa: ANN201
+def record_correct(record_id: int):
     data = _body()
     with services().unit_of_work(g.identity) as db:
         return jsonify(records.metadata(correct(db, g.identity, record_id, correction_values(data))))
@@ -267,6 +267,6 @@ def record_correct(record_id: int):  # noqa: ANN201
 
 @bp.get("/search/export")
 @token_required
-def search_export():  # noqa: ANN201
+def search_export():
     query = build_query(g.viewer, request.args, multi=request.args.getlist)
     return Response(export_csv(query), mimetype="text/csv")

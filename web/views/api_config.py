@@ -16,14 +16,14 @@ from web.views.volumes import labels_of, location_history, shelve
 
 @bp.get("/admin/categories")
 @token_required
-def categories_list():  # noqa: ANN201
+def categories_list():
     with services().unit_of_work(g.identity) as db:
         return jsonify({"categories": categories.list_categories(db, g.identity)})
 
 
 @bp.post("/admin/categories")
 @token_required
-def category_add():  # noqa: ANN201
+def category_add():
     data = _body(code=str, name_zh=str, name_en=str)
     with services().unit_of_work(g.identity) as db:
         row = categories.add_category(db, g.identity, code=data.get("code", ""), name_zh=data.get("name_zh", ""),
@@ -33,7 +33,7 @@ def category_add():  # noqa: ANN201
 
 @bp.post("/admin/categories/<code>")
 @token_required
-def category_change(code: str):  # noqa: ANN201
+def category_change(code: str):
     data = _body(name_zh=str, name_en=str, active=bool)
     with services().unit_of_work(g.identity) as db:
         row = categories.change_category(db, g.identity, code, name_zh=data.get("name_zh"),
@@ -43,7 +43,7 @@ def category_change(code: str):  # noqa: ANN201
 
 @bp.get("/admin/schedule")
 @token_required
-def schedule():  # noqa: ANN201
+def schedule():
     with services().unit_of_work(g.identity) as db:
         view = life.schedule_view(db, g.identity)
     return jsonify({"rules": view["rules"], "pending": view["pending"], "version": view["version"]})
@@ -51,7 +51,7 @@ def schedule():  # noqa: ANN201
 
 @bp.post("/admin/schedule")
 @token_required
-def schedule_add():  # noqa: ANN201
+def schedule_add():
     data = _body(category=str, kind=str, keywords=list, retention=str, reason=str, scheme=str)
     with services().unit_of_work(g.identity) as db:
         out = life.propose_schedule_entry(db, g.identity, category=data.get("category"), kind=data.get("kind"),
@@ -62,7 +62,7 @@ def schedule_add():  # noqa: ANN201
 
 @bp.post("/admin/schedule/<int:rule_id>")
 @token_required
-def schedule_change(rule_id: int):  # noqa: ANN201
+def schedule_change(rule_id: int):
     data = _body(retention=str, reason=str, keywords=list)
     with services().unit_of_work(g.identity) as db:
         out = life.propose_schedule_change(db, g.identity, rule_id, retention=data.get("retention"),
@@ -72,14 +72,14 @@ def schedule_change(rule_id: int):  # noqa: ANN201
 
 @bp.post("/admin/schedule/changes/<int:change_id>/approve")
 @token_required
-def schedule_approve(change_id: int):  # noqa: ANN201
+def schedule_approve(change_id: int):
     with services().unit_of_work(g.identity) as db:
         return jsonify(life.decide_schedule_change(db, g.identity, change_id, approve=True))
 
 
 @bp.post("/admin/schedule/changes/<int:change_id>/reject")
 @token_required
-def schedule_reject(change_id: int):  # noqa: ANN201
+def schedule_reject(change_id: int):
     data = _body(reason=str)
     with services().unit_of_work(g.identity) as db:
         return jsonify(life.decide_schedule_change(db, g.identity, change_id, approve=False,
@@ -88,21 +88,21 @@ def schedule_reject(change_id: int):  # noqa: ANN201
 
 @bp.get("/admin/classifier")
 @token_required
-def classifier():  # noqa: ANN201
+def classifier():
     with services().unit_of_work(g.identity) as db:
         return jsonify(retraining.status(db, g.identity, services().settings))
 
 
 @bp.post("/admin/classifier/train")
 @token_required
-def classifier_train():  # noqa: ANN201
+def classifier_train():
     with services().unit_of_work(g.identity) as db:
         return jsonify(retraining.retrain(db, g.identity, services().settings))
 
 
 @bp.post("/volumes/<int:volume_id>/shelve")
 @token_required
-def volume_shelve(volume_id: int):  # noqa: ANN201
+def volume_shelve(volume_id: int):
     data = _body(path=str, reason=str)
     with services().catalog.session() as db:
         return jsonify(shelve(db, g.viewer, volume_id, data.get("path", ""), data.get("reason", "")))
@@ -110,14 +110,14 @@ def volume_shelve(volume_id: int):  # noqa: ANN201
 
 @bp.get("/volumes/<int:volume_id>/locations")
 @token_required
-def volume_locations(volume_id: int):  # noqa: ANN201
+def volume_locations(volume_id: int):
     with services().catalog.session() as db:
         return jsonify({"history": location_history(db, g.viewer, volume_id)})
 
 
 @bp.post("/volumes/labels")
 @token_required
-def volume_labels():  # noqa: ANN201
+def volume_labels():
     data = _body(volume_ids=list)
     ids = data.get("volume_ids", [])
     if not ids or len(ids) > 50 or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):

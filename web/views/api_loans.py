@@ -18,13 +18,13 @@ from web.views.api import _body, bp, token_required
 STATUSES = desk.STATUSES
 
 
-def unit_of_work():  # noqa: ANN201
+def unit_of_work():
     return services().unit_of_work(g.identity)
 
 
 @bp.get("/loans")
 @token_required
-def loans():  # noqa: ANN201
+def loans():
     status = request.args.get("status") or None
     if status is not None and status not in STATUSES:
         raise ValidationError(f"status must be one of {', '.join(STATUSES)}")
@@ -34,7 +34,7 @@ def loans():  # noqa: ANN201
 
 @bp.post("/loans")
 @token_required
-def loan_create():  # noqa: ANN201
+def loan_create():
     data = _body(purpose=str, form=str, days=int, record_ids=list, volume_ids=list, readers=list, extract=bool,
                  outside=dict)
     fields = lv.loan_request(data, services().settings.loan_days)
@@ -44,28 +44,28 @@ def loan_create():  # noqa: ANN201
 
 @bp.get("/loans/inbox")
 @token_required
-def loan_inbox():  # noqa: ANN201
+def loan_inbox():
     with unit_of_work() as db:
         return jsonify({"requests": desk.inbox(db, g.identity)})
 
 
 @bp.get("/loans/notifications")
 @token_required
-def loan_notifications():  # noqa: ANN201
+def loan_notifications():
     with unit_of_work() as db:
         return jsonify({"notifications": desk.notifications(db, g.identity)})
 
 
 @bp.get("/loans/<int:request_id>")
 @token_required
-def loan_detail(request_id: int):  # noqa: ANN201
+def loan_detail(request_id: int):
     with unit_of_work() as db:
         return jsonify(desk.detail(db, g.identity, request_id))
 
 
 @bp.post("/loans/<int:request_id>/approve")
 @token_required
-def loan_approve(request_id: int):  # noqa: ANN201
+def loan_approve(request_id: int):
     note = lv._text(_body(note=str).get("note"), "note")
     with unit_of_work() as db:
         return jsonify(desk.approve(db, g.identity, request_id, note))
@@ -73,7 +73,7 @@ def loan_approve(request_id: int):  # noqa: ANN201
 
 @bp.post("/loans/<int:request_id>/reject")
 @token_required
-def loan_reject(request_id: int):  # noqa: ANN201
+def loan_reject(request_id: int):
     reason = lv._text(_body(reason=str).get("reason"), "reason")
     with unit_of_work() as db:
         return jsonify(desk.reject(db, g.identity, request_id, reason))
@@ -81,14 +81,14 @@ def loan_reject(request_id: int):  # noqa: ANN201
 
 @bp.post("/loans/<int:request_id>/cancel")
 @token_required
-def loan_cancel(request_id: int):  # noqa: ANN201
+def loan_cancel(request_id: int):
     with unit_of_work() as db:
         return jsonify(desk.cancel(db, g.identity, request_id))
 
 
 @bp.post("/loans/<int:request_id>/issue")
 @token_required
-def loan_issue(request_id: int):  # noqa: ANN201
+def loan_issue(request_id: int):
     fields = lv.issue(_body(accompanied_by=str, hours=int, carriers=list))
     with unit_of_work() as db:
         return jsonify(desk.issue(db, g.identity, request_id, **fields))
@@ -96,21 +96,21 @@ def loan_issue(request_id: int):  # noqa: ANN201
 
 @bp.post("/loans/<int:request_id>/close")
 @token_required
-def loan_close(request_id: int):  # noqa: ANN201
+def loan_close(request_id: int):
     with unit_of_work() as db:
         return jsonify(desk.close(db, g.identity, request_id))
 
 
 @bp.get("/loans/<int:request_id>/extracts")
 @token_required
-def loan_extracts(request_id: int):  # noqa: ANN201
+def loan_extracts(request_id: int):
     with unit_of_work() as db:
         return jsonify({"extracts": desk.list_extracts(db, g.identity, request_id)})
 
 
 @bp.post("/loans/<int:request_id>/extracts")
 @token_required
-def loan_extract_register(request_id: int):  # noqa: ANN201
+def loan_extract_register(request_id: int):
     fields = lv.extract(_body(record_id=int, reader=str, description=str, pages=str, copies=int, kind=str))
     record_id = fields.pop("record_id")
     with unit_of_work() as db:
@@ -119,7 +119,7 @@ def loan_extract_register(request_id: int):  # noqa: ANN201
 
 @bp.post("/loans/items/<int:loan_id>/return")
 @token_required
-def loan_return(loan_id: int):  # noqa: ANN201
+def loan_return(loan_id: int):
     fields = lv.returned(_body(pages_returned=int, damage=str))
     with unit_of_work() as db:
         return jsonify(desk.return_loan(db, g.identity, loan_id, **fields))
@@ -127,7 +127,7 @@ def loan_return(loan_id: int):  # noqa: ANN201
 
 @bp.post("/loans/items/<int:loan_id>/renew")
 @token_required
-def loan_renew(loan_id: int):  # noqa: ANN201
+def loan_renew(loan_id: int):
     days = lv._int(_body(days=int).get("days"), "days", services().settings.loan_days, 1, 365)
     with unit_of_work() as db:
         return jsonify(desk.renew(db, g.identity, loan_id, days))
@@ -135,7 +135,7 @@ def loan_renew(loan_id: int):  # noqa: ANN201
 
 @bp.get("/loans/registers/<kind>")
 @token_required
-def loan_register(kind: str):  # noqa: ANN201
+def loan_register(kind: str):
     fmt = request.args.get("format") or "csv"
     if fmt not in registers.FORMATS:
         raise ValidationError("format must be csv, xlsx or pdf")
@@ -146,14 +146,14 @@ def loan_register(kind: str):  # noqa: ANN201
 
 @bp.get("/loans/matrix")
 @token_required
-def loan_matrix():  # noqa: ANN201
+def loan_matrix():
     with unit_of_work() as db:
         return jsonify({"rules": desk.approval_matrix(db, g.identity)})
 
 
 @bp.put("/loans/matrix")
 @token_required
-def loan_matrix_set():  # noqa: ANN201
+def loan_matrix_set():
     rows = _body(rules=list).get("rules")
     with unit_of_work() as db:
         return jsonify({"rules": desk.set_approval_matrix(db, g.identity, rows)})
@@ -161,7 +161,7 @@ def loan_matrix_set():  # noqa: ANN201
 
 @bp.get("/relations")
 @token_required
-def relations_list():  # noqa: ANN201
+def relations_list():
     subject = request.args.get("user") or None
     with unit_of_work() as db:
         return jsonify({"relations": desk.list_relations(db, g.identity, subject)})
@@ -169,7 +169,7 @@ def relations_list():  # noqa: ANN201
 
 @bp.post("/relations")
 @token_required
-def relations_declare():  # noqa: ANN201
+def relations_declare():
     data = _body(relation=str, person_id_number=str, person_name=str, username=str)
     with unit_of_work() as db:
         return jsonify(desk.declare_relation(
@@ -180,14 +180,14 @@ def relations_declare():  # noqa: ANN201
 
 @bp.get("/inventory")
 @token_required
-def inventory_checks():  # noqa: ANN201
+def inventory_checks():
     with unit_of_work() as db:
         return jsonify({"checks": stockroom.checks(db, g.identity)})
 
 
 @bp.post("/inventory")
 @token_required
-def inventory_open():  # noqa: ANN201
+def inventory_open():
     room = lv._text(_body(room=str).get("room"), "room", 20)
     with unit_of_work() as db:
         return jsonify(stockroom.open_check(db, g.identity, room)), 201
@@ -195,14 +195,14 @@ def inventory_open():  # noqa: ANN201
 
 @bp.get("/inventory/<int:check_id>")
 @token_required
-def inventory_check(check_id: int):  # noqa: ANN201
+def inventory_check(check_id: int):
     with unit_of_work() as db:
         return jsonify(stockroom.check(db, g.identity, check_id))
 
 
 @bp.post("/inventory/<int:check_id>/scans")
 @token_required
-def inventory_scan(check_id: int):  # noqa: ANN201
+def inventory_scan(check_id: int):
     data = _body(shelf=str, codes=list)
     codes = data.get("codes")
     if not isinstance(codes, list) or not all(isinstance(c, str) and len(c) <= 100 for c in codes) or len(codes) > 2000:
@@ -213,6 +213,6 @@ def inventory_scan(check_id: int):  # noqa: ANN201
 
 @bp.post("/inventory/<int:check_id>/close")
 @token_required
-def inventory_close(check_id: int):  # noqa: ANN201
+def inventory_close(check_id: int):
     with unit_of_work() as db:
         return jsonify(stockroom.close_check(db, g.identity, check_id))

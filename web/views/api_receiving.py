@@ -16,13 +16,13 @@ from web.auth import services
 from web.views.api import _body, bp, token_required
 
 
-def unit_of_work():  # noqa: ANN201
+def unit_of_work():
     return services().unit_of_work(g.identity)
 
 
 @bp.get("/transfers")
 @token_required
-def transfers():  # noqa: ANN201
+def transfers():
     status = request.args.get("status") or None
     with unit_of_work() as db:
         return jsonify({"registers": receiving.registers(db, g.identity, status)})
@@ -30,7 +30,7 @@ def transfers():  # noqa: ANN201
 
 @bp.post("/transfers")
 @token_required
-def transfer_submit():  # noqa: ANN201
+def transfer_submit():
     data = _body(department=str, year=int, category=str, lines=list)
     lines = data.get("lines") or []
     if len(lines) > 2000:
@@ -44,28 +44,28 @@ def transfer_submit():  # noqa: ANN201
 
 @bp.get("/transfers/filing-status")
 @token_required
-def filing_status():  # noqa: ANN201
+def filing_status():
     with unit_of_work() as db:
         return jsonify(receiving.filing_status(db, g.identity, services().settings.filing_deadline))
 
 
 @bp.get("/transfers/<int:register_id>")
 @token_required
-def transfer(register_id: int):  # noqa: ANN201
+def transfer(register_id: int):
     with unit_of_work() as db:
         return jsonify(receiving.register(db, g.identity, register_id))
 
 
 @bp.post("/transfers/<int:register_id>/sign")
 @token_required
-def transfer_sign(register_id: int):  # noqa: ANN201
+def transfer_sign(register_id: int):
     with unit_of_work() as db:
         return jsonify(receiving.sign_register(db, g.identity, register_id))
 
 
 @bp.post("/transfers/<int:register_id>/check")
 @token_required
-def transfer_check(register_id: int):  # noqa: ANN201
+def transfer_check(register_id: int):
     data = _body(arrived=dict, transactions_csv=str)
     with unit_of_work() as db:
         return jsonify(receiving.check_arrivals(db, g.identity, register_id, data.get("arrived") or {},
@@ -74,7 +74,7 @@ def transfer_check(register_id: int):  # noqa: ANN201
 
 @bp.post("/transfers/<int:register_id>/decide")
 @token_required
-def transfer_decide(register_id: int):  # noqa: ANN201
+def transfer_decide(register_id: int):
     data = _body(archival_code=str, decision=str, reason=str, shelf=str)
     with unit_of_work() as db:
         return jsonify(receiving.decide(db, g.identity, register_id,
@@ -87,14 +87,14 @@ def transfer_decide(register_id: int):  # noqa: ANN201
 # -- personnel files ----------------------------------------------------------------------------
 @bp.get("/personnel")
 @token_required
-def personnel():  # noqa: ANN201
+def personnel():
     with unit_of_work() as db:
         return jsonify(receiving.personnel_desk(db, g.identity))
 
 
 @bp.post("/personnel/dossiers")
 @token_required
-def dossier_check():  # noqa: ANN201
+def dossier_check():
     data = _body(person_id_number=str, person_name=str, present=list, problems=list)
     with unit_of_work() as db:
         return jsonify(receiving.check_dossier(
@@ -106,21 +106,21 @@ def dossier_check():  # noqa: ANN201
 
 @bp.post("/personnel/dossiers/<int:dossier_id>/notice")
 @token_required
-def dossier_notice(dossier_id: int):  # noqa: ANN201
+def dossier_notice(dossier_id: int):
     with unit_of_work() as db:
         return jsonify(receiving.issue_missing_notice(db, g.identity, dossier_id))
 
 
 @bp.post("/personnel/dossiers/<int:dossier_id>/undertaking")
 @token_required
-def dossier_undertaking(dossier_id: int):  # noqa: ANN201
+def dossier_undertaking(dossier_id: int):
     with unit_of_work() as db:
         return jsonify(receiving.sign_undertaking(db, g.identity, dossier_id))
 
 
 @bp.post("/personnel/notices")
 @token_required
-def notice_send():  # noqa: ANN201
+def notice_send():
     data = _body(person_id_number=str, person_name=str, to_unit=str, carrier=str, carrier_name=str,
                  carrier_id_number=str)
     with unit_of_work() as db:
@@ -134,7 +134,7 @@ def notice_send():  # noqa: ANN201
 
 @bp.post("/personnel/notices/<int:notice_id>/receipt")
 @token_required
-def notice_receipt(notice_id: int):  # noqa: ANN201
+def notice_receipt(notice_id: int):
     data = _body(signed_by=str)
     with unit_of_work() as db:
         return jsonify(receiving.record_receipt(db, g.identity, notice_id,
@@ -143,13 +143,13 @@ def notice_receipt(notice_id: int):  # noqa: ANN201
 
 @bp.get("/personnel/receipts-to-chase")
 @token_required
-def receipts_to_chase():  # noqa: ANN201
+def receipts_to_chase():
     with unit_of_work() as db:
         return jsonify({"notices": receiving.receipts_to_chase(db, g.identity)})
 
 
 @bp.post("/personnel/notices/<int:notice_id>/chase")
 @token_required
-def notice_chase(notice_id: int):  # noqa: ANN201
+def notice_chase(notice_id: int):
     with unit_of_work() as db:
         return jsonify(receiving.chase(db, g.identity, notice_id))

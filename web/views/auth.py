@@ -49,13 +49,13 @@ def _refused(exc: Forbidden) -> str:
     return _("账户已锁定，请稍后再试") if isinstance(exc, AccountLocked) else _("用户名或密码错误")
 
 
-def _signed_in(db, username: str) -> tuple[str, str, str]:  # noqa: ANN001 - a unit of work
+def _signed_in(db, username: str) -> tuple[str, str, str]:
     user = active_user(db, username)
     return user.username, user.role, password_stamp(user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # noqa: ANN201
+def login():
     error, username = None, ""
     if request.method == "POST":
         limiter, address = _limiter_check()
@@ -83,7 +83,7 @@ def login():  # noqa: ANN201
 
 
 @bp.route("/password", methods=["GET", "POST"])
-def password():  # noqa: ANN201
+def password():
     """Change one's own password: old, new, repeat. A user whose password is one-time comes here
     straight from the login page and reaches nothing else before the change."""
     identity, pending = g.get("identity"), session.get(PENDING)
@@ -126,7 +126,7 @@ def password():  # noqa: ANN201
 
 
 @bp.post("/logout")
-def logout():  # noqa: ANN201
+def logout():
     identity = g.get("identity")
     if identity is not None:
         with services().unit_of_work(identity) as db:
@@ -139,7 +139,7 @@ def logout():  # noqa: ANN201
 
 
 @bp.post("/lang/<code>")
-def set_language(code: str):  # noqa: ANN201
+def set_language(code: str):
     if code in LANGUAGES:
         session["lang"] = code
     return redirect(_safe_next(request.form.get("next")))

@@ -19,7 +19,7 @@ bp = Blueprint("config", __name__)
 
 @bp.get("/admin/categories", endpoint="categories")
 @login_required
-def categories_page():  # noqa: ANN201
+def categories_page():
     if not may(g.viewer, Action.ADMINISTER):
         abort(403)
     with services().unit_of_work(g.identity) as db:
@@ -29,7 +29,7 @@ def categories_page():  # noqa: ANN201
 
 @bp.post("/admin/categories")
 @login_required
-def add_category():  # noqa: ANN201
+def add_category():
     with services().unit_of_work(g.identity) as db:
         categories.add_category(db, g.identity, code=request.form.get("code", ""),
                                 name_zh=request.form.get("name_zh", ""), name_en=request.form.get("name_en", ""))
@@ -39,7 +39,7 @@ def add_category():  # noqa: ANN201
 
 @bp.post("/admin/categories/<code>")
 @login_required
-def change_category(code: str):  # noqa: ANN201
+def change_category(code: str):
     active = request.form.get("active")
     with services().unit_of_work(g.identity) as db:
         categories.change_category(db, g.identity, code, name_zh=request.form.get("name_zh"),
@@ -51,7 +51,7 @@ def change_category(code: str):  # noqa: ANN201
 
 @bp.get("/admin/schedule", endpoint="schedule")
 @login_required
-def schedule_page():  # noqa: ANN201
+def schedule_page():
     with services().unit_of_work(g.identity) as db:
         view = life.schedule_view(db, g.identity)
     return render_template("admin_schedule.html", rows=view["rules"], pending=view["pending"],
@@ -61,7 +61,7 @@ def schedule_page():  # noqa: ANN201
 
 @bp.post("/admin/schedule/<int:rule_id>")
 @login_required
-def change_rule(rule_id: int):  # noqa: ANN201
+def change_rule(rule_id: int):
     with services().unit_of_work(g.identity) as db:
         life.propose_schedule_change(db, g.identity, rule_id, retention=request.form.get("retention", ""),
                                      reason=request.form.get("reason", ""))
@@ -71,7 +71,7 @@ def change_rule(rule_id: int):  # noqa: ANN201
 
 @bp.post("/admin/schedule")
 @login_required
-def add_rule():  # noqa: ANN201
+def add_rule():
     form = request.form
     with services().unit_of_work(g.identity) as db:
         life.propose_schedule_entry(db, g.identity, category=form.get("category", ""), kind=form.get("kind", ""),
@@ -83,7 +83,7 @@ def add_rule():  # noqa: ANN201
 
 @bp.post("/admin/schedule/changes/<int:change_id>/approve")
 @login_required
-def approve_change(change_id: int):  # noqa: ANN201
+def approve_change(change_id: int):
     with services().unit_of_work(g.identity) as db:
         out = life.decide_schedule_change(db, g.identity, change_id, approve=True)
     flash(_("已批准，重新计算了 %(n)s 件档案的到期日", n=out["recomputed"]), "ok")
@@ -92,7 +92,7 @@ def approve_change(change_id: int):  # noqa: ANN201
 
 @bp.post("/admin/schedule/changes/<int:change_id>/reject")
 @login_required
-def reject_change(change_id: int):  # noqa: ANN201
+def reject_change(change_id: int):
     with services().unit_of_work(g.identity) as db:
         life.decide_schedule_change(db, g.identity, change_id, approve=False, reason=request.form.get("reason", ""))
     flash(_("已驳回"), "ok")
@@ -101,7 +101,7 @@ def reject_change(change_id: int):  # noqa: ANN201
 
 @bp.get("/admin/classifier", endpoint="classifier")
 @login_required
-def classifier_page():  # noqa: ANN201
+def classifier_page():
     if not retraining.may_view(g.viewer):
         abort(403)
     with services().unit_of_work(g.identity) as db:
@@ -112,7 +112,7 @@ def classifier_page():  # noqa: ANN201
 
 @bp.post("/admin/classifier/train")
 @login_required
-def retrain():  # noqa: ANN201
+def retrain():
     with services().unit_of_work(g.identity) as db:
         report = retraining.retrain(db, g.identity, services().settings)
         status = retraining.status(db, g.identity, services().settings)

@@ -15,7 +15,7 @@ bp = Blueprint("dashboard", __name__)
 
 @bp.get("/dashboard")
 @login_required
-def home():  # noqa: ANN201
+def home():
     with services().unit_of_work(g.identity) as db:
         numbers = stats(db, g.identity)
     charts = [

@@ -28,7 +28,7 @@ def flashing(view: Callable) -> Callable:
     """A form action: the service's refusal becomes a message on the page it came from."""
 
     @functools.wraps(view)
-    def wrapped(*args, **kwargs):  # noqa: ANN202
+    def wrapped(*args, **kwargs):
         try:
             return view(*args, **kwargs)
         except NotFound:
@@ -47,14 +47,14 @@ def back_to(default: str) -> str:
     return back if local else default
 
 
-def unit_of_work():  # noqa: ANN201
+def unit_of_work():
     """One catalog transaction acting as the signed-in person (archive.unit_of_work)."""
     return services().unit_of_work(g.identity)
 
 
 @bp.get("/loans")
 @login_required
-def index():  # noqa: ANN201
+def index():
     viewer = g.viewer
     with unit_of_work() as db:
         rows = desk.overview(db, g.identity)
@@ -71,7 +71,7 @@ def index():  # noqa: ANN201
 @bp.post("/loans")
 @login_required
 @flashing
-def create():  # noqa: ANN201
+def create():
     fields = lv.loan_request(request.form.to_dict(), services().settings.loan_days)
     with unit_of_work() as db:
         created = desk.submit(db, g.identity, **fields)
@@ -81,14 +81,14 @@ def create():  # noqa: ANN201
 
 @bp.get("/loans/<int:request_id>")
 @login_required
-def show(request_id: int):  # noqa: ANN201
+def show(request_id: int):
     with unit_of_work() as db:
         page = desk.request_page(db, g.identity, request_id)
     return render_template("loan.html", r=page["request"], in_inbox=page["awaits_you"], extracts=page["extracts"],
                            may_lend=may(g.viewer, Action.LEND))
 
 
-def _act(request_id: int, do: Callable, message: str):  # noqa: ANN202
+def _act(request_id: int, do: Callable, message: str):
     with unit_of_work() as db:
         do(db)
     flash(message, "ok")
@@ -98,7 +98,7 @@ def _act(request_id: int, do: Callable, message: str):  # noqa: ANN202
 @bp.post("/loans/<int:request_id>/approve")
 @login_required
 @flashing
-def approve(request_id: int):  # noqa: ANN201
+def approve(request_id: int):
     note = lv._text(request.form.get("note"), "note")
     return _act(request_id, lambda db: desk.approve(db, g.identity, request_id, note), _("已批准"))
 
@@ -106,7 +106,7 @@ def approve(request_id: int):  # noqa: ANN201
 @bp.post("/loans/<int:request_id>/reject")
 @login_required
 @flashing
-def reject(request_id: int):  # noqa: ANN201
+def reject(request_id: int):
     reason = lv._text(request.form.get("reason"), "reason")
     return _act(request_id, lambda db: desk.reject(db, g.identity, request_id, reason), _("已驳回"))
 
@@ -114,14 +114,14 @@ def reject(request_id: int):  # noqa: ANN201
 @bp.post("/loans/<int:request_id>/cancel")
 @login_required
 @flashing
-def cancel(request_id: int):  # noqa: ANN201
+def cancel(request_id: int):
     return _act(request_id, lambda db: desk.cancel(db, g.identity, request_id), _("已撤销"))
 
 
 @bp.post("/loans/<int:request_id>/issue")
 @login_required
 @flashing
-def issue(request_id: int):  # noqa: ANN201
+def issue(request_id: int):
     fields = lv.issue(request.form.to_dict())
     return _act(request_id, lambda db: desk.issue(db, g.identity, request_id, **fields), _("已出借 / 已开通查阅"))
 
@@ -129,14 +129,14 @@ def issue(request_id: int):  # noqa: ANN201
 @bp.post("/loans/<int:request_id>/close")
 @login_required
 @flashing
-def close(request_id: int):  # noqa: ANN201
+def close(request_id: int):
     return _act(request_id, lambda db: desk.close(db, g.identity, request_id), _("查阅已结束"))
 
 
 @bp.post("/loans/<int:request_id>/extracts")
 @login_required
 @flashing
-def extract(request_id: int):  # noqa: ANN201
+def extract(request_id: int):
     fields = lv.extract(request.form.to_dict())
     record_id = fields.pop("record_id")
     return _act(request_id, lambda db: desk.register_extract(db, g.identity, request_id, record_id, **fields),
@@ -146,7 +146,7 @@ def extract(request_id: int):  # noqa: ANN201
 @bp.post("/loans/<int:request_id>/items/<int:loan_id>/return")
 @login_required
 @flashing
-def give_back(request_id: int, loan_id: int):  # noqa: ANN201
+def give_back(request_id: int, loan_id: int):
     fields = lv.returned(request.form.to_dict())
     return _act(request_id, lambda db: desk.return_loan(db, g.identity, loan_id, **fields), _("已归还入库"))
 
@@ -154,14 +154,14 @@ def give_back(request_id: int, loan_id: int):  # noqa: ANN201
 @bp.post("/loans/<int:request_id>/items/<int:loan_id>/renew")
 @login_required
 @flashing
-def renew(request_id: int, loan_id: int):  # noqa: ANN201
+def renew(request_id: int, loan_id: int):
     days = lv._int(request.form.get("days"), "days", services().settings.loan_days, 1, 365)
     return _act(request_id, lambda db: desk.renew(db, g.identity, loan_id, days), _("已续借"))
 
 
 @bp.get("/loans/registers/<kind>")
 @login_required
-def register(kind: str):  # noqa: ANN201
+def register(kind: str):
     fmt = request.args.get("format") or "csv"
     if fmt not in registers.FORMATS:
         raise ValidationError("format must be csv, xlsx or pdf")
@@ -173,7 +173,7 @@ def register(kind: str):  # noqa: ANN201
 # -- declared relations and the approval matrix ---------------------------------------------------
 @bp.get("/relations")
 @login_required
-def relations_page():  # noqa: ANN201
+def relations_page():
     subject = request.args.get("user") or None
     with unit_of_work() as db:
         rows = desk.list_relations(db, g.identity, subject)
@@ -189,7 +189,7 @@ def relation_words() -> dict[str, str]:
 @bp.post("/relations")
 @login_required
 @flashing
-def relations_declare():  # noqa: ANN201
+def relations_declare():
     form = request.form
     subject = lv._text(form.get("username"), "username", 50) or None
     with unit_of_work() as db:
@@ -202,7 +202,7 @@ def relations_declare():  # noqa: ANN201
 
 @bp.get("/loans/matrix")
 @login_required
-def matrix():  # noqa: ANN201
+def matrix():
     with unit_of_work() as db:
         rows = desk.approval_matrix(db, g.identity)
     return render_template("approval_matrix.html", rows=rows, may_set=may(g.viewer, Action.ADMINISTER),
@@ -212,7 +212,7 @@ def matrix():  # noqa: ANN201
 @bp.post("/loans/matrix")
 @login_required
 @flashing
-def matrix_set():  # noqa: ANN201
+def matrix_set():
     try:
         rows = json.loads(request.form.get("rows") or "")
     except json.JSONDecodeError as exc:
@@ -226,7 +226,7 @@ def matrix_set():  # noqa: ANN201
 # -- stock checks (盘点) ------------------------------------------------------------------------
 @bp.get("/inventory")
 @login_required
-def inventory():  # noqa: ANN201
+def inventory():
     with unit_of_work() as db:
         rows = stockroom.checks(db, g.identity)
     return render_template("inventory.html", checks=rows, current=None)
@@ -234,7 +234,7 @@ def inventory():  # noqa: ANN201
 
 @bp.get("/inventory/<int:check_id>")
 @login_required
-def inventory_check(check_id: int):  # noqa: ANN201
+def inventory_check(check_id: int):
     with unit_of_work() as db:
         current = stockroom.check(db, g.identity, check_id)
     return render_template("inventory.html", checks=[], current=current)
@@ -243,7 +243,7 @@ def inventory_check(check_id: int):  # noqa: ANN201
 @bp.post("/inventory")
 @login_required
 @flashing
-def inventory_open():  # noqa: ANN201
+def inventory_open():
     room = lv._text(request.form.get("room"), "room", 20)
     with unit_of_work() as db:
         created = stockroom.open_check(db, g.identity, room)
@@ -253,7 +253,7 @@ def inventory_open():  # noqa: ANN201
 @bp.post("/inventory/<int:check_id>/scans")
 @login_required
 @flashing
-def inventory_scan(check_id: int):  # noqa: ANN201
+def inventory_scan(check_id: int):
     shelf = lv._text(request.form.get("shelf"), "shelf", 100)
     codes = (request.form.get("codes") or "").split()
     with unit_of_work() as db:
@@ -265,7 +265,7 @@ def inventory_scan(check_id: int):  # noqa: ANN201
 @bp.post("/inventory/<int:check_id>/close")
 @login_required
 @flashing
-def inventory_close(check_id: int):  # noqa: ANN201
+def inventory_close(check_id: int):
     with unit_of_work() as db:
         stockroom.close_check(db, g.identity, check_id)
     flash(_("盘点已结束"), "ok")

@@ -16,7 +16,7 @@ from web.views.loans import back_to, flashing  # a refusal returns, as a message
 bp = Blueprint("receiving", __name__)
 
 
-def unit_of_work():  # noqa: ANN201
+def unit_of_work():
     return services().unit_of_work(g.identity)
 
 
@@ -27,7 +27,7 @@ def _deadline() -> str:
 # -- transfer registers -------------------------------------------------------------------------
 @bp.get("/transfers")
 @login_required
-def transfers():  # noqa: ANN201
+def transfers():
     with unit_of_work() as db:
         rows = receiving.registers(db, g.identity)
         status = receiving.filing_status(db, g.identity, _deadline())
@@ -38,7 +38,7 @@ def transfers():  # noqa: ANN201
 @bp.post("/transfers")
 @login_required
 @flashing
-def transfer_submit():  # noqa: ANN201
+def transfer_submit():
     form = request.form
     year = lv._int(form.get("year"), "year", 0, 1900, 9999)
     lines = lv.transfer_lines(form.get("lines"))
@@ -52,14 +52,14 @@ def transfer_submit():  # noqa: ANN201
 
 @bp.get("/transfers/<int:register_id>")
 @login_required
-def transfer(register_id: int):  # noqa: ANN201
+def transfer(register_id: int):
     with unit_of_work() as db:
         current = receiving.register(db, g.identity, register_id)
     return render_template("transfers.html", rows=[], current=current, filing=None,
                            may_receive=may(g.viewer, Action.FILE))
 
 
-def _done(register_id: int, message: str):  # noqa: ANN202
+def _done(register_id: int, message: str):
     flash(message, "ok")
     return redirect(url_for("receiving.transfer", register_id=register_id))
 
@@ -67,7 +67,7 @@ def _done(register_id: int, message: str):  # noqa: ANN202
 @bp.post("/transfers/<int:register_id>/sign")
 @login_required
 @flashing
-def transfer_sign(register_id: int):  # noqa: ANN201
+def transfer_sign(register_id: int):
     with unit_of_work() as db:
         receiving.sign_register(db, g.identity, register_id)
     return _done(register_id, _("已签字"))
@@ -76,7 +76,7 @@ def transfer_sign(register_id: int):  # noqa: ANN201
 @bp.post("/transfers/<int:register_id>/check")
 @login_required
 @flashing
-def transfer_check(register_id: int):  # noqa: ANN201
+def transfer_check(register_id: int):
     arrived = lv.arrivals(request.form.get("arrived"))
     csv_text = request.form.get("transactions") or None
     with unit_of_work() as db:
@@ -88,7 +88,7 @@ def transfer_check(register_id: int):  # noqa: ANN201
 @bp.post("/transfers/<int:register_id>/decide")
 @login_required
 @flashing
-def transfer_decide(register_id: int):  # noqa: ANN201
+def transfer_decide(register_id: int):
     form = request.form
     with unit_of_work() as db:
         receiving.decide(db, g.identity, register_id, lv._text(form.get("archival_code"), "archival_code", 60),
@@ -100,7 +100,7 @@ def transfer_decide(register_id: int):  # noqa: ANN201
 # -- personnel files ----------------------------------------------------------------------------
 @bp.get("/personnel")
 @login_required
-def personnel_page():  # noqa: ANN201
+def personnel_page():
     with unit_of_work() as db:
         data = receiving.personnel_desk(db, g.identity)
     return render_template("personnel.html", carriers=personnel.CARRIERS, **data)
@@ -113,7 +113,7 @@ def _back() -> str:
 @bp.post("/personnel/dossiers")
 @login_required
 @flashing
-def dossier_check():  # noqa: ANN201
+def dossier_check():
     form = request.form
     with unit_of_work() as db:
         receiving.check_dossier(db, g.identity, person_id_number=lv._text(form.get("person_id_number"), "id", 18),
@@ -126,7 +126,7 @@ def dossier_check():  # noqa: ANN201
 @bp.post("/personnel/dossiers/<int:dossier_id>/notice")
 @login_required
 @flashing
-def dossier_notice(dossier_id: int):  # noqa: ANN201
+def dossier_notice(dossier_id: int):
     with unit_of_work() as db:
         receiving.issue_missing_notice(db, g.identity, dossier_id)
     flash(_("缺件告知已发出"), "ok")
@@ -136,7 +136,7 @@ def dossier_notice(dossier_id: int):  # noqa: ANN201
 @bp.post("/personnel/dossiers/<int:dossier_id>/undertaking")
 @login_required
 @flashing
-def dossier_undertaking(dossier_id: int):  # noqa: ANN201
+def dossier_undertaking(dossier_id: int):
     with unit_of_work() as db:
         receiving.sign_undertaking(db, g.identity, dossier_id)
     flash(_("已登记承诺书"), "ok")
@@ -146,7 +146,7 @@ def dossier_undertaking(dossier_id: int):  # noqa: ANN201
 @bp.post("/personnel/notices")
 @login_required
 @flashing
-def notice_send():  # noqa: ANN201
+def notice_send():
     form = request.form
     with unit_of_work() as db:
         receiving.send_personnel_file(
@@ -162,7 +162,7 @@ def notice_send():  # noqa: ANN201
 @bp.post("/personnel/notices/<int:notice_id>/receipt")
 @login_required
 @flashing
-def notice_receipt(notice_id: int):  # noqa: ANN201
+def notice_receipt(notice_id: int):
     with unit_of_work() as db:
         receiving.record_receipt(db, g.identity, notice_id, lv._text(request.form.get("signed_by"), "signed_by", 50))
     flash(_("回执已登记"), "ok")
@@ -172,7 +172,7 @@ def notice_receipt(notice_id: int):  # noqa: ANN201
 @bp.post("/personnel/notices/<int:notice_id>/chase")
 @login_required
 @flashing
-def notice_chase(notice_id: int):  # noqa: ANN201
+def notice_chase(notice_id: int):
     with unit_of_work() as db:
         receiving.chase(db, g.identity, notice_id)
     flash(_("已登记催收"), "ok")

@@ -14,7 +14,7 @@ bp = Blueprint("records", __name__)
 
 @bp.get("/records/<int:record_id>")
 @login_required
-def show(record_id: int):  # noqa: ANN201
+def show(record_id: int):
     with services().unit_of_work(g.identity) as db:
         data = records.view(db, g.identity, record_id).to_dict()
     pages = data["pages"]
@@ -27,7 +27,7 @@ def show(record_id: int):  # noqa: ANN201
 
 @bp.get("/records/<int:record_id>/pages/<int:page_no>/image")
 @login_required
-def image(record_id: int, page_no: int):  # noqa: ANN201
+def image(record_id: int, page_no: int):
     with services().unit_of_work(g.identity) as db:
         found = records.page_image(db, g.identity, record_id, page_no, services().store)
     return send_page(found)
@@ -35,7 +35,7 @@ def image(record_id: int, page_no: int):  # noqa: ANN201
 
 @bp.get("/records/<int:record_id>/download")
 @login_required
-def pdf(record_id: int):  # noqa: ANN201
+def pdf(record_id: int):
     with services().unit_of_work(g.identity) as db:
         found = records.download(db, g.identity, record_id)
     return send_download(found)
@@ -43,7 +43,7 @@ def pdf(record_id: int):  # noqa: ANN201
 
 @bp.post("/records/<int:record_id>/correct")
 @login_required
-def correct(record_id: int):  # noqa: ANN201
+def correct(record_id: int):
     # Corrections leave the review queue and become labelled examples for the classifier.
     with services().unit_of_work(g.identity) as db:
         correct_record(db, g.identity, record_id, correction_values(request.form))

@@ -22,14 +22,14 @@ bp = Blueprint("retention", __name__)
 
 @bp.get("/retention")
 @login_required
-def index():  # noqa: ANN201
+def index():
     with services().unit_of_work(g.identity) as db:
         data = life.overview(db, g.identity, services().settings)
     return render_template("retention.html", **data, lists=life.LISTS, scopes=holds.SCOPES,
                            may_file=may(g.viewer, Action.FILE), may_audit=may(g.viewer, Action.READ_AUDIT))
 
 
-def _done(message: str, endpoint: str, **values: int):  # noqa: ANN202
+def _done(message: str, endpoint: str, **values: int):
     flash(message, "ok")
     return redirect(url_for(endpoint, **values))
 
@@ -37,7 +37,7 @@ def _done(message: str, endpoint: str, **values: int):  # noqa: ANN202
 @bp.post("/retention/holds")
 @login_required
 @flashing
-def hold_place():  # noqa: ANN201
+def hold_place():
     form = request.form
     with services().unit_of_work(g.identity) as db:
         life.place_hold(db, g.identity, reason=form.get("reason"), scope=form.get("scope"),
@@ -48,7 +48,7 @@ def hold_place():  # noqa: ANN201
 @bp.post("/retention/holds/<int:hold_id>/release")
 @login_required
 @flashing
-def hold_release(hold_id: int):  # noqa: ANN201
+def hold_release(hold_id: int):
     with services().unit_of_work(g.identity) as db:
         life.release_hold(db, g.identity, hold_id, reason=request.form.get("reason", ""), store=services().store)
     return _done(_("已解除冻结"), "retention.index")
@@ -57,7 +57,7 @@ def hold_release(hold_id: int):  # noqa: ANN201
 @bp.post("/retention/appraisals")
 @login_required
 @flashing
-def appraisal_create():  # noqa: ANN201
+def appraisal_create():
     form = request.form
     with services().unit_of_work(g.identity) as db:
         created = life.open_appraisal(db, g.identity, title=form.get("title"), members=form.get("members", ""),
@@ -67,7 +67,7 @@ def appraisal_create():  # noqa: ANN201
 
 @bp.get("/retention/appraisals/<int:batch_id>")
 @login_required
-def appraisal(batch_id: int):  # noqa: ANN201
+def appraisal(batch_id: int):
     with services().unit_of_work(g.identity) as db:
         data = life.appraisal_detail(db, g.identity, batch_id)
     member = any(m["username"] == g.viewer.username for m in data["members"])
@@ -78,7 +78,7 @@ def appraisal(batch_id: int):  # noqa: ANN201
 @bp.post("/retention/appraisals/<int:batch_id>/decisions")
 @login_required
 @flashing
-def decide(batch_id: int):  # noqa: ANN201
+def decide(batch_id: int):
     form = request.form
     with services().unit_of_work(g.identity) as db:
         life.decide(db, g.identity, batch_id, record_id=form.get("record_id"), decision=form.get("decision"),
@@ -89,7 +89,7 @@ def decide(batch_id: int):  # noqa: ANN201
 @bp.post("/retention/appraisals/<int:batch_id>/sign")
 @login_required
 @flashing
-def sign(batch_id: int):  # noqa: ANN201
+def sign(batch_id: int):
     with services().unit_of_work(g.identity) as db:
         life.sign(db, g.identity, batch_id)
     return _done(_("已签字"), "retention.appraisal", batch_id=batch_id)
@@ -98,7 +98,7 @@ def sign(batch_id: int):  # noqa: ANN201
 @bp.post("/retention/appraisals/<int:batch_id>/conclude")
 @login_required
 @flashing
-def conclude(batch_id: int):  # noqa: ANN201
+def conclude(batch_id: int):
     with services().unit_of_work(g.identity) as db:
         life.conclude(db, g.identity, batch_id, opinion=request.form.get("opinion", ""), store=services().store)
     return _done(_("鉴定已完成"), "retention.appraisal", batch_id=batch_id)
@@ -107,7 +107,7 @@ def conclude(batch_id: int):  # noqa: ANN201
 @bp.post("/retention/registers")
 @login_required
 @flashing
-def register_create():  # noqa: ANN201
+def register_create():
     with services().unit_of_work(g.identity) as db:
         created = life.draft_register(db, g.identity, batch_id=request.form.get("batch_id"),
                                       title=request.form.get("title", ""))
@@ -116,7 +116,7 @@ def register_create():  # noqa: ANN201
 
 @bp.get("/retention/registers/<int:register_id>")
 @login_required
-def register(register_id: int):  # noqa: ANN201
+def register(register_id: int):
     with services().unit_of_work(g.identity) as db:
         data = life.register_detail(db, g.identity, register_id)
     return render_template("destruction.html", d=data, may_file=may(g.viewer, Action.FILE),
@@ -126,7 +126,7 @@ def register(register_id: int):  # noqa: ANN201
 @bp.post("/retention/registers/<int:register_id>/approve")
 @login_required
 @flashing
-def register_approve(register_id: int):  # noqa: ANN201
+def register_approve(register_id: int):
     with services().unit_of_work(g.identity) as db:
         life.approve_register(db, g.identity, register_id, opinion=request.form.get("opinion", ""))
     return _done(_("已批准"), "retention.register", register_id=register_id)
@@ -135,7 +135,7 @@ def register_approve(register_id: int):  # noqa: ANN201
 @bp.post("/retention/registers/<int:register_id>/witness")
 @login_required
 @flashing
-def register_witness(register_id: int):  # noqa: ANN201
+def register_witness(register_id: int):
     with services().unit_of_work(g.identity) as db:
         life.witness_register(db, g.identity, register_id)
     return _done(_("已监销签字"), "retention.register", register_id=register_id)
@@ -144,7 +144,7 @@ def register_witness(register_id: int):  # noqa: ANN201
 @bp.post("/retention/registers/<int:register_id>/execute")
 @login_required
 @flashing
-def register_execute(register_id: int):  # noqa: ANN201
+def register_execute(register_id: int):
     life.execute_register(services(), g.identity, register_id, method=request.form.get("method", ""),
                           place=request.form.get("place", ""))
     return _done(_("销毁已执行"), "retention.register", register_id=register_id)
@@ -152,7 +152,7 @@ def register_execute(register_id: int):  # noqa: ANN201
 
 @bp.get("/retention/registers/<int:register_id>/pdf")
 @login_required
-def register_pdf(register_id: int):  # noqa: ANN201
+def register_pdf(register_id: int):
     certificate = request.args.get("certificate") == "1"
     with services().unit_of_work(g.identity) as db:
         body = life.register_pdf(db, g.identity, register_id, certificate=certificate)
@@ -161,7 +161,7 @@ def register_pdf(register_id: int):  # noqa: ANN201
 
 @bp.get("/retention/report")
 @login_required
-def report():  # noqa: ANN201
+def report():
     fmt = request.args.get("format") or "pdf"
     if fmt == "json":
         raise Forbidden("use the API for JSON")

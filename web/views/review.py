@@ -13,7 +13,7 @@ bp = Blueprint("review", __name__)
 
 @bp.get("/review")
 @requires(Action.FILE)
-def queue():  # noqa: ANN201
+def queue():
     with services().unit_of_work(g.identity) as db:
         rows = review_queue(db, g.identity)
     return render_template("review.html", rows=rows)

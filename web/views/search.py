@@ -16,7 +16,7 @@ bp = Blueprint("search", __name__)
 
 @bp.get("/search")
 @login_required
-def page():  # noqa: ANN201
+def page():
     result, error, query = None, None, None
     # Roles that do not search the holdings (the service refuses them) get the form without results.
     if may_search(g.viewer) and (request.args.get("q") or any(k != "page" for k in request.args)):
@@ -32,7 +32,7 @@ def page():  # noqa: ANN201
 
 @bp.get("/search/export.csv")
 @login_required
-def export():  # noqa: ANN201
+def export():
     body = export_csv(build_query(g.viewer, request.args, multi=request.args.getlist))
     # BOM: Excel on Chinese Windows then reads the file as UTF-8.
     return Response("\ufeff" + body, mimetype="text/csv",

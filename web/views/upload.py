@@ -13,13 +13,13 @@ bp = Blueprint("upload", __name__)
 
 @bp.get("/upload")
 @requires(Action.FILE)
-def page():  # noqa: ANN201
+def page():
     return render_template("upload.html")
 
 
 @bp.post("/upload")
 @requires(Action.FILE)
-def receive():  # noqa: ANN201
+def receive():
     rows = accept(request.files.getlist("files"), category=request.form.get("category"))
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"files": rows})
@@ -29,14 +29,14 @@ def receive():  # noqa: ANN201
 
 @bp.get("/upload/status")
 @requires(Action.FILE)
-def status_page():  # noqa: ANN201
+def status_page():
     ids = ids_of(request.args.get("ids"))
     return render_template("upload_status.html", ids=",".join(map(str, ids)), rows=statuses(ids))
 
 
 @bp.get("/upload/status/rows")
 @requires(Action.FILE)
-def status_rows():  # noqa: ANN201
+def status_rows():
     # Polled by htmx every two seconds until every record is finished.
     ids = ids_of(request.args.get("ids"))
     return render_template("_upload_rows.html", ids=",".join(map(str, ids)), rows=statuses(ids))

@@ -25,7 +25,7 @@ location_history = stockroom.location_history
 volume_row = stockroom.volume_row
 
 
-def shelve(db, who, volume_id: int, path: object, reason: object = "") -> dict:  # noqa: ANN001
+def shelve(db, who, volume_id: int, path: object, reason: object = "") -> dict:
     """Put a volume on a shelf (archivists); the move is kept in its location history."""
     if not isinstance(path, str) or not path.strip() or len(path) > 100:
         raise ValidationError("a location reads 库房-排-列-节-层, e.g. A-01-02-03-04")
@@ -34,7 +34,7 @@ def shelve(db, who, volume_id: int, path: object, reason: object = "") -> dict: 
     return stockroom.shelve(db, who, volume_id, path.strip(), reason.strip())
 
 
-def labels_of(db, who, volume_ids: list[int]) -> bytes:  # noqa: ANN001
+def labels_of(db, who, volume_ids: list[int]) -> bytes:
     if not volume_ids:
         raise ValidationError("choose at least one volume")
     for vid in volume_ids:
@@ -43,13 +43,13 @@ def labels_of(db, who, volume_ids: list[int]) -> bytes:  # noqa: ANN001
     return stockroom.labels_pdf(db, who, volume_ids=list(volume_ids))
 
 
-def unit_of_work():  # noqa: ANN201
+def unit_of_work():
     return services().unit_of_work(g.identity)
 
 
 @bp.get("/volumes")
 @login_required
-def index():  # noqa: ANN201
+def index():
     page = min(max(request.args.get("page", type=int) or 1, 1), 10_000)
     with unit_of_work() as db:
         rows = stockroom.list_volumes(db, g.identity, page)
@@ -58,7 +58,7 @@ def index():  # noqa: ANN201
 
 @bp.get("/volumes/<int:volume_id>")
 @login_required
-def show(volume_id: int):  # noqa: ANN201
+def show(volume_id: int):
     with unit_of_work() as db:
         detail = stockroom.volume_page(db, g.identity, volume_id)
     return render_template("volumes.html", rows=[], page=1, detail=detail, may_shelve=detail["may_shelve"],
@@ -67,7 +67,7 @@ def show(volume_id: int):  # noqa: ANN201
 
 @bp.post("/volumes/<int:volume_id>/shelve")
 @login_required
-def shelve_page(volume_id: int):  # noqa: ANN201
+def shelve_page(volume_id: int):
     with unit_of_work() as db:
         shelve(db, g.identity, volume_id, request.form.get("path", ""), request.form.get("reason", ""))
     flash(_("案卷已上架"), "ok")
@@ -76,7 +76,7 @@ def shelve_page(volume_id: int):  # noqa: ANN201
 
 @bp.post("/volumes/labels")
 @login_required
-def labels_page():  # noqa: ANN201
+def labels_page():
     try:
         ids = [int(v) for v in request.form.getlist("volume_id")][:50]
     except ValueError:

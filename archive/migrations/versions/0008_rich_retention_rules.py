@@ -11,13 +11,21 @@ Data: on a catalog seeded by the old default table, the rules still exactly as s
 record) and the new defaults (archive.schedule_defaults) take their place; a rule an
 administrator changed or added stays, and a new default of the same kind (or, for a catch-all,
 the new catch-all of the same category) is then left out so it does not compete with it. A
-fresh catalog has no rules yet: `archive init` seeds the new defaults.
+fresh catalog has no rules yet: `archive init` seeds the new defaults. Going down retires the
+new defaults still as shipped and brings back the old ones retired here; a rule for every
+category goes back to 文书.
+
+The new defaults are read from archive.schedule_defaults (the one copy of the shipped table); a
+later change of that table comes with its own migration, which recognises untouched rules the
+same way (version 1, as shipped, never named by a change).
 
 Revision ID: 0008
 Revises: 0007
 """
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 from alembic import op
@@ -60,8 +68,27 @@ OLD_DEFAULTS: list[tuple[str, str, str, list[str], str]] = [
 LISTS = ("excludes", "doc_types", "business_steps")
 
 
+@contextlib.contextmanager
+def _rebuilding_rules() -> Iterator[None]:
+    """SQLite rebuilds retention_rules in batch mode (copy, drop, rename), which its foreign keys
+    forbid while schedule changes point at the rules: the pointers step aside during the rebuild
+    and come back after, in the same transaction."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        yield
+        return
+    _, changes, _ = _tables()
+    links = [dict(row._mapping) for row in bind.execute(
+        sa.select(changes.c.id, changes.c.old_rule_id, changes.c.new_rule_id))]
+    bind.execute(sa.update(changes).values(old_rule_id=None, new_rule_id=None))
+    yield
+    for link in links:
+        bind.execute(sa.update(changes).where(changes.c.id == link["id"]).values(
+            old_rule_id=link["old_rule_id"], new_rule_id=link["new_rule_id"]))
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("retention_rules") as batch:
+    with _rebuilding_rules(), op.batch_alter_table("retention_rules") as batch:
         for name in LISTS:
             batch.add_column(sa.Column(name, sa.JSON(), nullable=False, server_default="[]"))
         batch.add_column(sa.Column("priority", sa.Integer(), nullable=False, server_default="0"))
@@ -79,7 +106,8 @@ def _tables() -> tuple[sa.Table, sa.Table, sa.Table]:
         sa.Column("confidence", sa.Float), sa.Column("retention", sa.String(5)), sa.Column("note", sa.Text),
         sa.Column("version", sa.Integer), sa.Column("active", sa.Boolean), sa.Column("created_at", sa.DateTime(timezone=True)),
     )
-    changes = sa.Table("schedule_changes", meta, sa.Column("old_rule_id", sa.Integer), sa.Column("status", sa.String(10)))
+    changes = sa.Table("schedule_changes", meta, sa.Column("id", sa.Integer), sa.Column("old_rule_id", sa.Integer),
+                       sa.Column("new_rule_id", sa.Integer), sa.Column("status", sa.String(10)))
     categories = sa.Table("categories", meta, sa.Column("code", sa.String(2)))
     return rules, changes, categories
 
@@ -130,10 +158,42 @@ def _replace_untouched_defaults() -> None:
         bind.execute(sa.insert(rules), rows)
 
 
+def _shipped(entry: dict) -> tuple:
+    category = None if entry["category"] == EVERY_CATEGORY else entry["category"]
+    return (entry["scheme"], category, entry["kind"], *(tuple(entry[k]) for k in ("keywords", *LISTS)),
+            entry["priority"], entry["confidence"], entry["retention"])
+
+
+def _restore_old_defaults() -> None:
+    """The inverse of the data step: the new defaults still as shipped are retired and the old
+    ones this migration retired (version 1, as seeded, never named by a change) come back."""
+    bind = op.get_bind()
+    rules, changes, _ = _tables()
+    shipped = {_shipped(entry) for entry in DEFAULT_SCHEDULE}
+    seeded = {(scheme, cat, kind, tuple(words), retention) for scheme, cat, kind, words, retention in OLD_DEFAULTS}
+    named = {rule_id for row in bind.execute(sa.select(changes.c.old_rule_id)) for rule_id in row if rule_id}
+    new_untouched, old_retired = [], []
+    for rule in bind.execute(sa.select(rules).where(rules.c.version == 1).order_by(rules.c.id)):
+        if rule.id in named or (rule.note or ""):
+            continue
+        lists = (tuple(getattr(rule, k) or ()) for k in ("keywords", *LISTS))
+        as_shipped = (rule.scheme, rule.category_code, rule.kind, *lists, rule.priority, rule.confidence,
+                      rule.retention)
+        if rule.active and as_shipped in shipped:
+            new_untouched.append(rule.id)
+        elif not rule.active and (rule.scheme, rule.category_code, rule.kind, tuple(rule.keywords or ()),
+                                  rule.retention) in seeded:
+            old_retired.append(rule.id)
+    if new_untouched and old_retired:
+        bind.execute(sa.update(rules).where(rules.c.id.in_(new_untouched)).values(active=False))
+        bind.execute(sa.update(rules).where(rules.c.id.in_(old_retired)).values(active=True))
+
+
 def downgrade() -> None:
+    _restore_old_defaults()
     # A rule for every category goes back to 文书, where the old table kept the archive's own registers.
     op.execute("UPDATE retention_rules SET category_code = 'WS' WHERE category_code IS NULL")
-    with op.batch_alter_table("retention_rules") as batch:
+    with _rebuilding_rules(), op.batch_alter_table("retention_rules") as batch:
         batch.alter_column("category_code", existing_type=sa.String(length=2), nullable=False)
         for name in ("confidence", "priority", *reversed(LISTS)):
             batch.drop_column(name)
