@@ -88,14 +88,15 @@ def _changed(obj: Any, names: tuple[str, ...] | frozenset[str]) -> bool:
 def _derive_dates(session: Session, record: Record) -> None:
     state = inspect(record)
     new = state.pending or state.transient
-    if (new or _changed(record, RETENTION_INPUTS)) and not (not new and _changed(record, RETENTION_OUTPUTS)):
-        if record.retention:
-            years = _transfer_years(session)
-            start, due, transfer = retention_dates(record.year, record.retention, years)
-            if new and record.retention_due is not None and record.retention_start is not None:
-                pass  # a new record that arrives with its dates (an import, a filed report) keeps them
-            else:
-                record.retention_start, record.retention_due, record.transfer_due = start, due, transfer
+    if new:
+        # A new record that arrives with its dates (an import, a filed report) keeps them.
+        derive = record.retention_due is None or record.retention_start is None
+    else:
+        # Dates set explicitly in the same write (an extension, a schedule recompute) win.
+        derive = _changed(record, RETENTION_INPUTS) and not _changed(record, RETENTION_OUTPUTS)
+    if derive and record.retention:
+        record.retention_start, record.retention_due, record.transfer_due = retention_dates(
+            record.year, record.retention, _transfer_years(session))
     if not new and _changed(record, SECRECY_INPUTS) and not _changed(record, ("declassify_on",)):
         level = Secrecy(record.secrecy)
         if level not in STATE_SECRET_LEVELS:

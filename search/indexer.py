@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
 
 from sqlalchemy import delete, func, select, update
 
@@ -133,9 +132,3 @@ def reindex(catalog, index: SearchIndex) -> int:
     if docs:
         index.bulk(docs.values())
     return n
-
-
-def enqueue(catalog, record_ids: Iterable[int], op: str = "upsert") -> None:
-    """Queue records for indexing (for code paths that change records outside the filing flow)."""
-    with catalog.session() as session:
-        session.add_all(IndexOutbox(record_id=int(rid), op=op) for rid in record_ids)
