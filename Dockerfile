@@ -13,7 +13,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng \
-      fonts-noto-cjk ghostscript poppler-utils tzdata \
+      fonts-noto-cjk fonts-wqy-zenhei ghostscript poppler-utils tzdata \
  && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 archive \

@@ -14,8 +14,12 @@ writes the audit event with the identity's channel. Signing in and out happen be
 anyone acts: `sign_in` and `sign_out_token` give the unit of work a channel-only identity, so
 the trail names the user and the channel (web, api, cli) of every login and logout.
 
-A refused password is the one thing committed on the way out: the failure count, the lock and
-their audit events must outlive the refusal, or guessing would cost nothing.
+A refused password is the one thing committed on the way out: archive.users writes the failure
+count, the lock and their audit events in a transaction of their own, or guessing would cost nothing.
+
+Every web session of an account carries the account's session version; logging out, a password
+change or reset and disabling the account raise it, which ends every session (and every copied
+cookie) of the account on the server's side.
 """
 
 from __future__ import annotations
@@ -132,6 +136,8 @@ def set_active(session: Session, identity: Identity, username: str, active: bool
     require(identity.viewer, Action.MANAGE_ACCOUNTS)
     user = _ordinary(session, identity, username)
     user.active = active
+    if not active:
+        _end_sessions(user)
     audit.record(session, identity.username, "user.enable" if active else "user.disable", f"user:{username}")
 
 
@@ -141,8 +147,9 @@ def reset_password(session: Session, identity: Identity, username: str) -> NewAc
     require(identity.viewer, Action.MANAGE_ACCOUNTS)
     user = _ordinary(session, identity, username)
     password = users.generate_password()
-    user.password_hash = users.hash_password(password)
+    user.password_hash = users.hash_password(password, user.username)
     user.must_change_password = True
+    _end_sessions(user)
     audit.record(session, identity.username, "user.password_reset", f"user:{username}")
     return NewAccount(user.username, user.role, password)
 
@@ -184,19 +191,22 @@ def change_password(session: Session, identity: Identity, old: str, new: str) ->
 
 
 def _check_password(session: Session, username: str, password: str) -> User:
-    try:
-        return users.authenticate(session, username, password)
-    except Forbidden:
-        session.commit()  # the failure count, the lock and their audit events outlive the refusal
-        raise
+    # A refusal commits itself (failure count, lock, audit) before it is raised: archive.users.
+    return users.authenticate(session, username, password)
+
+
+def _end_sessions(user: User) -> None:
+    """Every web session of the account ends at its next request (web.auth compares versions)."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def _set_password(session: Session, user: User, old: str, new: str) -> None:
     if new == old:
         raise PasswordUnchanged("the new password must differ from the old one")
-    user.password_hash = users.hash_password(new)
+    user.password_hash = users.hash_password(new, user.username)
     user.must_change_password = False
     user.password_changed_at = utcnow()
+    _end_sessions(user)
     audit.record(session, user.username, "user.password_change", f"user:{user.username}")
 
 
@@ -220,7 +230,11 @@ def sign_in(session: Session, username: str, password: str, *, channel: str, ori
 
 
 def sign_out(session: Session, identity: Identity) -> None:
-    """The end of a web session (the trail shows who left, and through which channel)."""
+    """The end of a web session (the trail shows who left, and through which channel). Every web
+    session of the account ends with it, so a cookie copied before the logout is worth nothing."""
+    user = session.execute(select(User).where(User.username == identity.username)).scalar_one_or_none()
+    if user is not None:  # disabled meanwhile: its sessions ended already
+        _end_sessions(user)
     audit.record(session, identity.username, "logout", f"user:{identity.username}")
 
 

@@ -12,20 +12,23 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, literal, null, or_, select
 from sqlalchemy.orm import Session
 
 from archive.clock import utcnow
 from archive.errors import Conflict, IntegrityError, NotFound
+from archive.i18n import MESSAGES, lang, t_in
 from archive.identity import IDENTITY, channel_details
-from archive.models import AuditEvent, AuditHead
-from archive.policy import Viewer
+from archive.models import AuditEvent, AuditHead, Record, User
+from archive.policy import Viewer, rank
+from archive.unit_of_work import AUDITED, anchoring_of
 from archive.visibility import REDACTED, can_see_target
 
 GENESIS = "0" * 64
 ANCHOR_PREFIX = "audit-anchors/"
+ANCHOR_PLACES = {"store": ("对象存储", "object store"), "mirror": ("锚点镜像", "anchor mirror")}
 
 
 class AnchorStore(Protocol):
@@ -34,6 +37,15 @@ class AnchorStore(Protocol):
     def put_once(self, name: str, data: bytes) -> None: ...
     def get_named(self, name: str) -> bytes: ...
     def list_named(self, prefix: str) -> list[str]: ...
+
+
+@runtime_checkable
+class MirroredAnchors(AnchorStore, Protocol):
+    """Anchors kept in more than one place (archive.anchoring.AnchorSet)."""
+
+    primary: AnchorStore
+
+    def locations(self) -> list[tuple[str, AnchorStore]]: ...
 
 
 def canonical(details: dict[str, Any] | None) -> dict[str, Any]:
@@ -75,6 +87,8 @@ def record(session: Session, actor: str, action: str, target: str = "", details:
     event.hash = digest(seq, time, actor, action, event.target, clean, head.hash)
     session.add(event)
     head.seq, head.hash = seq, event.hash
+    # After commit the runtime anchors the head when it is due (archive.anchoring).
+    session.info[AUDITED] = (seq, head.anchored_seq, head.anchored_at)
     session.flush()
     return event
 
@@ -86,10 +100,36 @@ class Verification:
     head_seq: int
     anchors_checked: int = 0
     first_broken: int | None = None
-    reason: str = ""
+    reason: str = ""  # in English, for scripts; `problem` and `params` give it in the reader's language
+    problem: str = ""
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return {k: v for k, v in dataclasses.asdict(self).items() if k not in ("problem", "params")}
+
+    def message(self, language: str | None = None) -> str:
+        """One line in the reader's language (archive.i18n; the web passes the page's)."""
+        if self.ok:
+            return t_in(language, "audit.ok", checked=self.checked, anchors=self.anchors_checked)
+        return t_in(language, "audit.broken", reason=t_in(language, f"audit.why.{self.problem}",
+                                                          **_localised(self.params)))
+
+
+class Broken(Exception):
+    """One thing wrong with the trail (`problem` names an archive.i18n message audit.why.*)."""
+
+    def __init__(self, at: int | None, problem: str, **params: Any):
+        self.seq, self.problem, self.params = at, problem, params
+        self.reason = MESSAGES[f"audit.why.{problem}"][1].format(**_english(params))
+        super().__init__(self.reason)
+
+
+def _english(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v[1] if isinstance(v, tuple) else v) for k, v in params.items()}
+
+
+def _localised(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: ((v[1] if lang() == "en" else v[0]) if isinstance(v, tuple) else v) for k, v in params.items()}
 
 
 def iter_events(session: Session, batch: int = 2000) -> Iterator[AuditEvent]:
@@ -105,74 +145,144 @@ def iter_events(session: Session, batch: int = 2000) -> Iterator[AuditEvent]:
         session.expunge_all()
 
 
-def verify(session: Session, anchors: AnchorStore | None = None) -> Verification:
-    """Walk the chain from the first event; name the first broken link."""
-    prev_hash, expected, checked = GENESIS, 1, 0
-    hashes_at: dict[int, str] = {}
-    anchor_list = _load_anchors(anchors) if anchors is not None else []
-    wanted = {a["seq"] for a in anchor_list}
+def verify(session: Session, anchors: AnchorStore | None = None, *, history: bool = False) -> Verification:
+    """Walk the chain from the first event and name the first thing wrong: a broken link, a head
+    that does not match the trail, an anchor the trail contradicts or that is missing (in either
+    copy), and with `history`, a user, record, loan, hold, appraisal or register whose events
+    are gone (the trail is shorter than the catalog's own history)."""
+    anchors = _with_mirror(session, anchors)
+    state = {"checked": 0, "last": 0, "anchors": 0}
+    found, copies_problem = _load_anchors(anchors) if anchors is not None else ([], None)
+    try:
+        last_hash, hashes = _walk(session, state, {a["seq"] for a in found})
+        head = _check_head(session, state["last"], last_hash)
+        _check_replays(session)
+        if copies_problem is not None:
+            raise copies_problem
+        if anchors is not None:
+            state["anchors"] = _check_anchors(found, head, state["last"], hashes)
+        if history:
+            _check_history(session)
+    except Broken as broken:
+        return Verification(False, state["checked"], state["last"], state["anchors"], broken.seq, broken.reason,
+                            broken.problem, broken.params)
+    return Verification(True, state["checked"], state["last"], state["anchors"])
 
-    def broken(seq: int, reason: str) -> Verification:
-        return Verification(False, checked, expected - 1, len(anchor_list), seq, reason)
 
+def _walk(session: Session, state: dict[str, int], wanted: set[int]) -> tuple[str, dict[int, str]]:
+    """The chain in order; returns the last hash and the hashes of the `wanted` (anchored) events."""
+    prev_hash, expected = GENESIS, 1
+    hashes: dict[int, str] = {}
     for event in iter_events(session):
         if event.seq != expected:
-            return broken(expected, f"event {expected} is missing (the next one is {event.seq})")
+            raise Broken(expected, "missing", seq=expected, next=event.seq)
         if event.prev_hash != prev_hash:
-            return broken(event.seq, f"event {event.seq} does not follow event {event.seq - 1} (inserted or reordered)")
-        if digest(event.seq, event.time, event.actor, event.action, event.target, event.details, event.prev_hash) != event.hash:
-            return broken(event.seq, f"event {event.seq} was changed after it was written")
+            raise Broken(event.seq, "unlinked", seq=event.seq, prev=event.seq - 1)
+        if digest(event.seq, event.time, event.actor, event.action, event.target, event.details,
+                  event.prev_hash) != event.hash:
+            raise Broken(event.seq, "changed", seq=event.seq)
         if event.seq in wanted:
-            hashes_at[event.seq] = event.hash
-        prev_hash, expected, checked = event.hash, expected + 1, checked + 1
+            hashes[event.seq] = event.hash
+        prev_hash, expected = event.hash, expected + 1
+        state["checked"], state["last"] = state["checked"] + 1, event.seq
+    return prev_hash, hashes
 
-    last = expected - 1
+
+def _check_head(session: Session, last: int, last_hash: str) -> AuditHead:
     head = session.get(AuditHead, 1)
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
-    if (head_seq, head_hash) != (last, prev_hash):
-        return Verification(
-            False, checked, last, len(anchor_list), min(head_seq, last) + 1,
-            f"the trail ends at event {last} but its head records event {head_seq}: events were removed or added",
-        )
-    for anchor in anchor_list:
+    if head is None:
+        raise Broken(last + 1, "no_head")
+    if (head.seq, head.hash) != (last, last_hash):
+        raise Broken(min(head.seq, last) + 1, "head", last=last, head=head.seq)
+    return head
+
+
+def _check_replays(session: Session) -> None:
+    """An event copied to the end of the trail and re-hashed forms a valid link; but no two
+    real events share actor, action, target and a microsecond time (appends are serialised)."""
+    key = (AuditEvent.time, AuditEvent.actor, AuditEvent.action, AuditEvent.target)
+    repeated = session.execute(
+        select(func.min(AuditEvent.seq), func.max(AuditEvent.seq)).group_by(*key).having(func.count() > 1).limit(1)
+    ).first()
+    if repeated is not None:
+        raise Broken(repeated[1], "replayed", seq=repeated[1], first=repeated[0])
+
+
+def _check_anchors(found: list[dict[str, Any]], head: AuditHead, last: int, hashes: dict[int, str]) -> int:
+    by_seq = {a["seq"]: a for a in found}
+    for anchor in found:
         if anchor["seq"] > last:
-            return Verification(
-                False, checked, last, len(anchor_list), last + 1,
-                f"anchor {anchor['name']} records event {anchor['seq']} but the trail ends at {last}: it was rolled back",
-            )
-        if hashes_at.get(anchor["seq"]) != anchor["hash"]:
-            return Verification(
-                False, checked, last, len(anchor_list), anchor["seq"],
-                f"event {anchor['seq']} differs from the hash anchored in {anchor['name']}",
-            )
-    return Verification(True, checked, last, len(anchor_list))
+            raise Broken(last + 1, "rolled_back", name=anchor["name"], seq=anchor["seq"], last=last)
+        if hashes.get(anchor["seq"]) != anchor["hash"]:
+            raise Broken(anchor["seq"], "differs", seq=anchor["seq"], name=anchor["name"])
+        prev = anchor.get("prev")
+        if prev and prev not in by_seq:
+            raise Broken(prev, "prev_missing", seq=prev, name=anchor["name"])
+    if head.anchored_seq and head.anchored_seq not in by_seq:
+        raise Broken(head.anchored_seq, "anchored_missing", seq=head.anchored_seq)
+    return len(found)
 
 
-def _load_anchors(store: AnchorStore) -> list[dict[str, Any]]:
+def _load_anchors(store: AnchorStore) -> tuple[list[dict[str, Any]], Broken | None]:
+    """Every anchor, from every copy, and what is wrong between the copies (reported after the
+    chain itself): a copy missing from one location or differing between them."""
+    try:
+        return _read_copies(store), None
+    except Broken as problem:
+        return [], problem
+
+
+def _read_copies(store: AnchorStore) -> list[dict[str, Any]]:
+    copies: dict[str, dict[str, bytes]] = {}
+    locations = store.locations() if isinstance(store, MirroredAnchors) else [("store", store)]
+    for label, location in locations:
+        copies[label] = {name: location.get_named(name) for name in location.list_named(ANCHOR_PREFIX)}
+    names = sorted(set().union(*(c.keys() for c in copies.values())))
     out = []
-    for name in store.list_named(ANCHOR_PREFIX):
-        data = json.loads(store.get_named(name))
-        out.append({"name": name, "seq": int(data["seq"]), "hash": data["hash"]})
+    for name in names:
+        for label, held in copies.items():
+            if name not in held:
+                raise Broken(_anchor_seq(name), "copy_missing", name=name, place=ANCHOR_PLACES[label])
+        bodies = {held[name] for held in copies.values()}
+        if len(bodies) > 1:
+            raise Broken(_anchor_seq(name), "copies_differ", name=name)
+        out.append(_parse_anchor(name, bodies.pop()))
     return out
 
 
-def anchor(session: Session, store: AnchorStore) -> dict[str, Any] | None:
-    """Write the current chain head to the object store as a write-once object.
+def _parse_anchor(name: str, body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body)
+        return {"name": name, "seq": int(data["seq"]), "hash": str(data["hash"]), "prev": data.get("prev")}
+    except (ValueError, KeyError, TypeError):
+        raise Broken(_anchor_seq(name), "unreadable", name=name) from None
 
-    Returns the anchor written, or None when nothing happened since the last anchor.
+
+def _anchor_seq(name: str) -> int | None:
+    digits = name.removeprefix(ANCHOR_PREFIX).partition(".")[0]
+    return int(digits) if digits.isdigit() else None
+
+
+def anchor(session: Session, store: AnchorStore) -> dict[str, Any] | None:
+    """Write the current chain head to the object store (and the mirror) as a write-once object.
+
+    Returns the anchor written, or None when nothing happened since the last anchor. Each anchor
+    names the one before it, so an anchor deleted from every copy is still missed.
     """
+    target = _with_mirror(session, store) or store
     head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
     if head is None or head.seq == 0 or head.seq == head.anchored_seq:
         return None
-    body = {"seq": head.seq, "hash": head.hash, "time": timestamp()}
+    now = timestamp()
+    body = {"seq": head.seq, "hash": head.hash, "time": now, "prev": head.anchored_seq}
     name = f"{ANCHOR_PREFIX}{head.seq:012d}.json"
     try:
-        store.put_once(name, json.dumps(body, sort_keys=True).encode())
+        target.put_once(name, json.dumps(body, sort_keys=True).encode())
     except Conflict:
-        existing = json.loads(store.get_named(name))
+        existing = json.loads(target.get_named(name))
         if existing.get("hash") != head.hash:
             raise Conflict(f"anchor {name} already holds a different hash: the trail was rewritten") from None
-    head.anchored_seq = head.seq
+    head.anchored_seq, head.anchored_at = head.seq, now
     return {"name": name, **body}
 
 
@@ -182,6 +292,56 @@ def maybe_anchor(session: Session, store: AnchorStore, every: int) -> dict[str, 
     if head is None or head.seq - head.anchored_seq < every:
         return None
     return anchor(session, store)
+
+
+def _with_mirror(session: Session, store: AnchorStore | None) -> AnchorStore | None:
+    """The runtime's anchor set (object store and mirror) when `store` is its object store, so
+    that callers holding the object store write and check both copies."""
+    anchoring = anchoring_of(session)
+    mirrored = getattr(anchoring, "anchors", None) if anchoring is not None else None
+    if isinstance(mirrored, MirroredAnchors) and store is not None and mirrored.primary is store:
+        return mirrored
+    return store
+
+
+# -- the catalog's own history --------------------------------------------------------------
+# Each row below was created together with its event (same transaction); a row without one means
+# events were cut from the trail. Approvals must carry their approver's own event.
+def _history_rules() -> list[tuple[tuple[str, str], Any, tuple[str, ...]]]:
+    """((zh, en) name, rows of (target, actor or NULL), actions; () = any) per kind of row."""
+    from archive.lending.models import Approval, LoanRequest
+    from archive.lifecycle_models import AppraisalBatch, DestructionApproval, DestructionRegister, Hold
+
+    def ref(prefix: str, column: Any) -> Any:
+        return literal(prefix).concat(cast(column, String))
+
+    return [
+        (("用户", "user"), select(ref("user:", User.username).label("target"), null().label("actor")), ("user.add",)),
+        (("档案", "record"), select(ref("record:", Record.id).label("target"), null().label("actor")), ()),
+        (("借阅申请", "loan request"), select(ref("loan:", LoanRequest.number).label("target"), null().label("actor")),
+         ("loan.request",)),
+        (("借阅审批", "loan approval"), select(ref("loan:", LoanRequest.number).label("target"), Approval.approver.label("actor"))
+         .join(LoanRequest, LoanRequest.id == Approval.request_id), ("loan.approve", "loan.reject")),
+        (("冻结", "hold"), select(ref("hold:", Hold.id).label("target"), null().label("actor")), ("hold.place",)),
+        (("鉴定", "appraisal"), select(ref("appraisal:", AppraisalBatch.id).label("target"), null().label("actor")),
+         ("appraisal.create",)),
+        (("销毁清册", "destruction register"), select(ref("register:", DestructionRegister.id).label("target"),
+                                        null().label("actor")), ("destruction.register",)),
+        (("销毁审批", "destruction approval"), select(ref("register:", DestructionApproval.register_id).label("target"),
+                                        DestructionApproval.approver.label("actor")), ("destruction.approve",)),
+    ]
+
+
+def _check_history(session: Session) -> None:
+    for what, rows, actions in _history_rules():
+        sub = rows.subquery()
+        trace = select(AuditEvent.seq).where(AuditEvent.target == sub.c.target)
+        if actions:
+            trace = trace.where(AuditEvent.action.in_(actions))
+        trace = trace.where(or_(sub.c.actor.is_(None), AuditEvent.actor == sub.c.actor))
+        orphan = session.execute(select(sub.c.target).where(~trace.exists()).limit(1)).scalar_one_or_none()
+        if orphan is not None:
+            raise Broken(None, "history", what=what, ref=orphan.partition(":")[2])
 
 
 def events(
@@ -232,11 +392,36 @@ def redact(details: dict[str, Any]) -> dict[str, Any]:
 
 
 def visible_events(session: Session, viewer: Viewer, **filters: Any) -> list[dict[str, Any]]:
-    """`events` for a person: the same rows (the chain stays whole), with the details of events
-    about a record or volume the viewer may not see redacted. Every reader of the trail uses this."""
+    """`events` for a person: the same rows (the chain stays whole), with details redacted where
+    they would tell the reader more than their clearance allows: events about a record or volume
+    the reader may not see, and every event of a person cleared above the reader (a leader's
+    search for 绝密 files: its words, filters and totals). Every reader of the trail uses this."""
+    rows = events(session, **filters)
+    above = _cleared_above(session, viewer, {e.actor for e in rows})
     out = []
-    for e in events(session, **filters):
-        hidden = not _target_visible(session, viewer, e.target or "")
+    for e in rows:
+        if e.actor in above:
+            details, hidden = redact_all(e.details), True
+        elif not _target_visible(session, viewer, e.target or ""):
+            details, hidden = redact(e.details), True
+        else:
+            details, hidden = e.details, False
         out.append({"seq": e.seq, "time": e.time, "actor": e.actor, "action": e.action, "target": e.target,
-                    "details": redact(e.details) if hidden else e.details, "hash": e.hash, "redacted": hidden})
+                    "details": details, "hash": e.hash, "redacted": hidden})
     return out
+
+
+# Of an event by someone cleared above the reader only how it came in is shown.
+CHANNEL_KEYS = frozenset({"channel", "origin"})
+
+
+def redact_all(details: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v if k in CHANNEL_KEYS else REDACTED) for k, v in (details or {}).items()}
+
+
+def _cleared_above(session: Session, viewer: Viewer, actors: set[str]) -> set[str]:
+    """The accounts among `actors` whose clearance is above the reader's (processes never are)."""
+    if viewer.system or not actors:
+        return set()
+    found = session.execute(select(User.username, User.clearance).where(User.username.in_(actors))).all()
+    return {name for name, level in found if rank(level) > rank(viewer.clearance)}

@@ -1,8 +1,9 @@
-"""`archive audit …`: verify the hash chain against its anchors in the object store and anchor
-the chain head (operator commands: they act as `system`), and read the trail (the auditor
-logged in, through archive.trail: events about records above their clearance are redacted,
-and the reading itself is recorded). The anchors live in the object store, which the runtime
-opens by URL scheme, so the command lives with the trail it checks."""
+"""`archive audit …`: verify the hash chain against its anchors (in the object store and the
+anchor mirror) and against the catalog's own history, and anchor the chain head (operator
+commands: they act as `system`); read the trail (the auditor logged in, through archive.trail:
+events about records above their clearance and of people cleared above the reader are
+redacted, and the reading itself is recorded). The anchors live where the runtime says
+(Runtime.anchors), so the command lives with the trail it checks."""
 
 from __future__ import annotations
 
@@ -25,15 +26,10 @@ def audit_command() -> None:
 @click.option("--no-anchors", is_flag=True, help="check the chain in the catalog only")
 @pass_ctx
 def verify(ctx: Context, as_json: bool, no_anchors: bool) -> None:
-    store = None if no_anchors else ctx.runtime.store
+    anchors = None if no_anchors else ctx.runtime.anchors
     with ctx.session(ctx.system("audit-verify")) as session:
-        result = audit.verify(session, store)
-    if as_json:
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
-    elif result.ok:
-        click.echo(t("audit.ok", checked=result.checked, anchors=result.anchors_checked))
-    else:
-        click.echo(t("audit.broken", seq=result.first_broken, reason=result.reason))
+        result = audit.verify(session, anchors, history=True)
+    click.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else result.message())
     if not result.ok:
         raise click.exceptions.Exit(3)
 
@@ -42,7 +38,7 @@ def verify(ctx: Context, as_json: bool, no_anchors: bool) -> None:
 @pass_ctx
 def anchor(ctx: Context) -> None:
     with ctx.session(ctx.system("audit-anchor")) as session:
-        written = audit.anchor(session, ctx.runtime.store)
+        written = audit.anchor(session, ctx.runtime.anchors)
     click.echo(t("audit.anchored", name=written["name"]) if written else t("audit.nothing"))
 
 

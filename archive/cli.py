@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from archive import accounts, seed, tokens
+from archive import accounts, filemodes, seed, tokens
 from archive.codes import Role, Secrecy
 from archive.config import Settings, load_settings
 from archive.db import Catalog
@@ -71,6 +71,8 @@ class Context:
     @property
     def runtime(self) -> Runtime:
         if self._runtime is None:
+            for warning in filemodes.warnings(self.settings):  # a home or catalog others can read
+                click.echo(warning, err=True)
             self._runtime = Runtime(self.settings)
         return self._runtime
 
@@ -144,7 +146,7 @@ def _context() -> Iterator[Context]:
 @pass_ctx
 def init(ctx: Context, admin_name: str, fonds: str, fonds_name: str, as_json: bool) -> None:
     settings = ctx.settings
-    settings.home.mkdir(parents=True, exist_ok=True)
+    filemodes.private_dir(settings.home)  # 0700: catalog, scans and tokens are the owner's alone
     ctx.catalog.migrate()
     operator = ctx.system("init")
     with ctx.catalog.session(operator) as session:
@@ -188,11 +190,7 @@ def login(ctx: Context, username: str, password_stdin: bool) -> None:
                                    new_password=new_password)
     with ctx.catalog.session(who) as session:
         plain = accounts.issue_token(session, who, name=f"cli {origin}", days=30)
-    path = token_file(ctx.settings)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(plain + "\n")
+    filemodes.write_private(token_file(ctx.settings), plain + "\n")  # 0600 in a 0700 folder
     click.echo(t("login.ok", username=who.username, role=role_label(who.viewer.role.value)))
 
 

@@ -5,6 +5,8 @@ These strings are a public interface (CLI, JSON, API): never rename a value.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from enum import StrEnum
 
 
@@ -103,14 +105,27 @@ class Retention(StrEnum):
         return None if self is Retention.PERMANENT else int(self.value[1:])
 
     @classmethod
-    def parse(cls, value: str) -> Retention:
+    def parse(cls, value: str, legacy: Mapping[str, str] | None = None) -> Retention:
+        """A code (Y, D30), a label (永久, 30年) or an old term (长期, 短期) mapped through
+        `legacy` (default LEGACY_RETENTION_TERMS, DOMAIN.md §13)."""
         v = value.strip().upper()
+        terms = LEGACY_RETENTION_TERMS if legacy is None else legacy
+        if value.strip() in terms:
+            v = terms[value.strip()].strip().upper()
         if v in ("永久", "PERMANENT"):
             v = "Y"
+        years = re.fullmatch(r"(\d{1,3})\s*(?:年|YEARS?)", v)
+        if years:
+            v = f"D{int(years[1])}"
         try:
             return cls(v)
         except ValueError:
             raise ValueError(f"unknown retention period {value!r}; use one of {', '.join(r.value for r in cls)}") from None
+
+
+# Old catalogues' terms and today's periods they map to by default (DOMAIN.md §3, §13); an import
+# may pass its own table. The original term is kept beside the period (records.legacy_retention).
+LEGACY_RETENTION_TERMS: dict[str, str] = {"长期": "D30", "短期": "D10"}
 
 
 RETENTION_ZH = {
@@ -130,6 +145,15 @@ class RecordStatus(StrEnum):
     NEEDS_REVIEW = "needs_review"
     FAILED = "failed"
     DESTROYED = "destroyed"
+    TRANSFERRED = "transferred"  # handed to the state archive (移交进馆): read-only, a tombstone here
+
+
+RECORD_STATUS_LABELS: dict[str, tuple[str, str]] = {
+    RecordStatus.RECEIVED: ("已接收", "received"), RecordStatus.PROCESSING: ("处理中", "processing"),
+    RecordStatus.FILED: ("已归档", "filed"), RecordStatus.NEEDS_REVIEW: ("待审核", "needs review"),
+    RecordStatus.FAILED: ("处理失败", "failed"), RecordStatus.DESTROYED: ("已销毁", "destroyed"),
+    RecordStatus.TRANSFERRED: ("已移交进馆", "transferred to the state archive"),
+}
 
 
 class VolumeStatus(StrEnum):

@@ -36,8 +36,16 @@ class Settings:
     bureau_level: str = "prefecture"  # prefecture (地市) or county (县区): transfer after 20 or 10 years
     loan_days: int = 7
     filing_deadline: str = "06-30"  # previous year's records filed by this month-day
-    audit_anchor_every: int = 100  # write the chain head to the object store every N events
+    audit_anchor_every: int = 20  # anchor the audit chain head after at most N events ...
+    audit_anchor_minutes: int = 10  # ... or once the last anchor is older than M minutes
+    # A second, write-once copy of every anchor (a directory an administrator can put on other
+    # media); default: ARCHIVE_HOME/anchors with a file:// object store, none with S3 (object lock).
+    # "off" disables it.
+    anchor_mirror: str = ""
     task_visibility_timeout: int = 3600  # seconds before a task whose worker died is delivered again
+    login_lockout_after: int = 5  # failed logins in a row that lock an account
+    login_lockout_minutes: int = 15  # how long the lock lasts
+    trusted_proxies: int = 0  # reverse proxies in front of the web app whose X-Forwarded-* is believed
 
     # Names of the environment variables, one per field: the public configuration surface.
     @staticmethod
@@ -134,18 +142,31 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         bureau_level=bureau_level,
         loan_days=_positive_int("loan_days", raw("loan_days"), 7),
         filing_deadline=filing_deadline,
-        audit_anchor_every=_positive_int("audit_anchor_every", raw("audit_anchor_every"), 100),
+        audit_anchor_every=_positive_int("audit_anchor_every", raw("audit_anchor_every"), 20),
+        audit_anchor_minutes=_positive_int("audit_anchor_minutes", raw("audit_anchor_minutes"), 10),
+        anchor_mirror=_anchor_mirror(raw("anchor_mirror"), home, storage_url),
         task_visibility_timeout=_positive_int("task_visibility_timeout", raw("task_visibility_timeout"), 3600),
+        login_lockout_after=_positive_int("login_lockout_after", raw("login_lockout_after"), 5),
+        login_lockout_minutes=_positive_int("login_lockout_minutes", raw("login_lockout_minutes"), 15),
+        trusted_proxies=_positive_int("trusted_proxies", raw("trusted_proxies"), 0, allow_zero=True),
     )
 
 
-def _positive_int(name: str, value: str | None, default: int) -> int:
+def _anchor_mirror(value: str | None, home: Path, storage_url: str) -> str:
+    if value is not None:
+        return "" if value.lower() in ("off", "none", "no") else str(Path(value).expanduser().resolve())
+    return str(home / "anchors") if urlsplit(storage_url).scheme.lower() == "file" else ""
+
+
+def _positive_int(name: str, value: str | None, default: int, *, allow_zero: bool = False) -> int:
     if value is None:
         return default
     try:
         number = int(value)
     except ValueError:
         raise ConfigError(f"ARCHIVE_{name.upper()}: {value!r} is not a whole number") from None
+    if allow_zero and number == 0:
+        return number
     if number <= 0:
         raise ConfigError(f"ARCHIVE_{name.upper()}: must be greater than 0, got {number}")
     return number

@@ -12,7 +12,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive import unit_of_work
+from archive import filemodes, unit_of_work
 from archive.identity import IDENTITY
 
 if TYPE_CHECKING:
@@ -30,9 +30,11 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = filemodes.sqlite_path(url)
+        if path is not None:
+            # Made 0600 before SQLite opens it (its -wal and -shm files take the same mode): the
+            # catalog holds password hashes and the text of classified records.
+            filemodes.private_file(path)
         engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
         _sqlite_pragmas(engine)
         return engine

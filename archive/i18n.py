@@ -29,6 +29,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "logout.ok": ("已退出登录", "logged out"),
     "passwd.stdin": ("标准输入须有两行：旧密码、新密码", "standard input needs two lines: old password, new password"),
     "passwd.ok": ("密码已修改", "password changed"),
+    "password.too_short": ("新密码至少需要 {n} 个字符", "the new password needs at least {n} characters"),
+    "password.one_class": ("新密码不能只由一类字符组成：请混用字母、数字或符号",
+                           "the new password must not be of one kind of character only: mix letters, digits or symbols"),
+    "password.common": ("新密码过于常见或容易猜到，请换一个", "the new password is too common or easy to guess; choose another"),
+    "password.personal": ("新密码不能是用户名（或其变形）", "the new password must not be the user name or a variant of it"),
+    "startup.loose_mode": ("警告：{path} 的权限为 {mode}，其他用户可读；应为 {wanted}（chmod {wanted} {path}）",
+                           "warning: {path} has mode {mode}, readable by other users; it should be {wanted} (chmod {wanted} {path})"),
     "user.added": ("已添加用户 {username}（角色 {role}，密级 {clearance}）", "added user {username} (role {role}, clearance {clearance})"),
     "user.password": ("一次性密码（首次登录须修改）：{password}", "one-time password (to be changed at the first login): {password}"),
     "user.clearance_later": ("新账户密级为内部；{clearance}须由安全保密员设置：archive user clearance {username} 级别",
@@ -36,8 +43,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "user.clearance_set": ("{username} 的密级已设为 {clearance}", "{username}'s clearance is now {clearance}"),
     "user.disabled": ("已停用 {username}", "disabled {username}"),
     "user.enabled": ("已启用 {username}", "enabled {username}"),
+    "arrange.pages": ("{pages}页", "{pages} p."),
+    "arrange.box_no": ("第{n}盒", "box {n}"),
+    "arrange.summary": ("未整理文件 {items} 件，拟组 {units} 个卷/盒，余 {left} 件未能归入",
+                        "{items} unarranged items, {units} volumes/boxes, {left} left over"),
+    "arrange.proposal": ("以上为整理方案；确认后加 --apply 执行", "this is a proposal; add --apply to carry it out"),
+    "arrange.applied": ("已按方案整理", "arranged as proposed"),
+    "arrange.printed": ("已输出 {path}（{size} 字节）", "wrote {path} ({size} bytes)"),
     "audit.ok": ("审计链完整：共 {checked} 条事件，核对锚点 {anchors} 个", "audit chain intact: {checked} events, {anchors} anchors checked"),
-    "audit.broken": ("审计链断裂：第 {seq} 条 — {reason}", "audit chain broken at event {seq}: {reason}"),
+    "audit.broken": ("审计链断裂：{reason}", "audit chain broken: {reason}"),
+    "audit.why.missing": ("第 {seq} 条事件缺失（下一条是第 {next} 条）", "event {seq} is missing (the next one is {next})"),
+    "audit.why.unlinked": ("第 {seq} 条事件没有接在第 {prev} 条之后（被插入或调换）",
+                           "event {seq} does not follow event {prev} (inserted or reordered)"),
+    "audit.why.changed": ("第 {seq} 条事件写入后被改动", "event {seq} was changed after it was written"),
+    "audit.why.replayed": ("第 {seq} 条事件重复了第 {first} 条（被重放）", "event {seq} repeats event {first}: it was replayed"),
+    "audit.why.no_head": ("目录库中的链头记录缺失", "the chain head row is missing from the catalog"),
+    "audit.why.head": ("日志止于第 {last} 条事件，链头却记为第 {head} 条：有事件被删除或添加",
+                       "the trail ends at event {last} but its head records event {head}: events were removed or added"),
+    "audit.why.rolled_back": ("锚点 {name} 记录到第 {seq} 条事件，日志却止于第 {last} 条：日志被截短或回滚",
+                              "anchor {name} records event {seq} but the trail ends at {last}: it was cut short or rolled back"),
+    "audit.why.differs": ("第 {seq} 条事件与锚点 {name} 记下的哈希不符", "event {seq} differs from the hash anchored in {name}"),
+    "audit.why.prev_missing": ("第 {seq} 条事件的锚点缺失（{name} 指向它）", "the anchor of event {seq} (named by {name}) is missing"),
+    "audit.why.anchored_missing": ("链头记下的第 {seq} 条事件的锚点缺失",
+                                   "the anchor of event {seq}, recorded in the chain head, is missing"),
+    "audit.why.copy_missing": ("锚点 {name} 在{place}中缺失", "anchor {name} is missing from the {place}"),
+    "audit.why.copies_differ": ("锚点 {name} 在对象存储与锚点镜像中不一致", "anchor {name} differs between the object store and the mirror"),
+    "audit.why.unreadable": ("锚点 {name} 无法读取", "anchor {name} is unreadable"),
+    "audit.why.history": ("目录库中有{what} {ref}，其审计事件却已不在日志中：有事件被删除",
+                          "the catalog holds {what} {ref} but its events are gone from the trail: events were deleted"),
     "audit.anchored": ("已写入链头锚点 {name}", "anchored the chain head as {name}"),
     "audit.nothing": ("自上次锚定以来无新事件", "no new events since the last anchor"),
     "not_initialised": ("目录库尚未初始化，请先运行 archive init", "the catalog is not initialised; run archive init first"),
@@ -50,8 +83,14 @@ def lang() -> str:
 
 
 def t(key: str, **kwargs: object) -> str:
+    """The message in ARCHIVE_LANG's language, as the CLI runs."""
+    return t_in(lang(), key, **kwargs)
+
+
+def t_in(language: str | None, key: str, **kwargs: object) -> str:
+    """The message in `language` ("zh" or "en"; None: ARCHIVE_LANG), e.g. the web page's."""
     zh, en = MESSAGES[key]
-    return (en if lang() == "en" else zh).format(**kwargs)
+    return (en if (language or lang()) == "en" else zh).format(**kwargs)
 
 
 def role_label(code: str) -> str:

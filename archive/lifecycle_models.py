@@ -82,6 +82,7 @@ class Hold(Base):
     target: Mapped[str] = mapped_column(String(60), default="")  # record id, volume id or category code
     query: Mapped[dict] = mapped_column(JSON, default=dict)  # saved query for scope=query
     placed_by: Mapped[str] = mapped_column(String(50))
+    placed_role: Mapped[str] = mapped_column(String(30), default="")  # who may release it: this role or higher
     placed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     released_by: Mapped[str | None] = mapped_column(String(50))
     released_at: Mapped[dt.datetime | None] = mapped_column()
@@ -210,6 +211,9 @@ class SecrecyReview(Base):
     new_declassify_on: Mapped[dt.date | None] = mapped_column(Date)
     reviewer: Mapped[str] = mapped_column(String(50))
     note: Mapped[str] = mapped_column(Text, default="")
+    old_level: Mapped[str] = mapped_column(String(15), default="")
+    new_level: Mapped[str] = mapped_column(String(15), default="")
+    authority: Mapped[str] = mapped_column(String(300), default="")  # who decided a lowering (DOMAIN.md §4)
     reviewed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

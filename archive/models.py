@@ -118,10 +118,55 @@ class Volume(Base):
     pages: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(String(15), default="in_store")
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    # Catalogue import (migration 0013): the old term as written (长期), the 起止日期 as written, 备注.
+    legacy_retention: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    date_range: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Arrangement (migration 0015, archive.arrangement): volume | case_file | dossier; a case file's
+    # number and open/closed state (一案一档); a dossier's person; a monthly SB volume's series.
+    kind: Mapped[str] = mapped_column(String(12), default="volume", server_default="volume")
+    case_no: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    case_state: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    closed_at: Mapped[dt.datetime | None] = mapped_column()
+    person_id_number: Mapped[str] = mapped_column(String(18), default="", server_default="")
+    person_name: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    insurance_type: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    business_step: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    month: Mapped[int | None] = mapped_column(Integer)
+    box_id: Mapped[int | None] = mapped_column(ForeignKey("boxes.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     fonds: Mapped[Fonds] = relationship()
     location: Mapped[Location | None] = relationship()
+
+    __table_args__ = (Index("ix_volumes_person_id", "person_id_number"),)
+
+
+class Box(Base):
+    """档案盒: items filed one by one (DA/T 22) boxed by fonds, category, year, retention and
+    organisation, numbered within that series; the item-number range is read from its items."""
+
+    __tablename__ = "boxes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fonds_id: Mapped[int] = mapped_column(ForeignKey("fonds.id"))
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"))
+    year: Mapped[int] = mapped_column(Integer)
+    retention: Mapped[str] = mapped_column(String(5))
+    org_code: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    box_no: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(Text, default="", server_default="")
+    department: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    secrecy: Mapped[str] = mapped_column(String(15), default="internal", server_default="internal")
+    status: Mapped[str] = mapped_column(String(15), default="in_store", server_default="in_store")
+    location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    fonds: Mapped[Fonds] = relationship()
+    location: Mapped[Location | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("fonds_id", "category_code", "year", "retention", "org_code", "box_no",
+                                       name="uq_boxes_series_number"),)
 
 
 class Record(Base):
@@ -132,8 +177,11 @@ class Record(Base):
     fonds_id: Mapped[int] = mapped_column(ForeignKey("fonds.id"))
     category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"))
     volume_id: Mapped[int | None] = mapped_column(ForeignKey("volumes.id"))
+    box_id: Mapped[int | None] = mapped_column(ForeignKey("boxes.id"))  # 档案盒, item-based filing (0015)
     year: Mapped[int] = mapped_column(Integer)
     retention: Mapped[str] = mapped_column(String(5))
+    # The old catalogue's term as written (长期, 短期), kept beside `retention` (migration 0013).
+    legacy_retention: Mapped[str] = mapped_column(String(20), default="", server_default="")
     org_code: Mapped[str] = mapped_column(String(10), default="")
     item_no: Mapped[int | None] = mapped_column(Integer)
     archival_code: Mapped[str | None] = mapped_column(String(60), unique=True)
@@ -181,6 +229,9 @@ class Record(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     filed_at: Mapped[dt.datetime | None] = mapped_column()
     destroyed_at: Mapped[dt.datetime | None] = mapped_column()
+    # Transfer to the state archive (移交进馆, migration 0014): where it went and when; the row stays.
+    transferred_to: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    transferred_at: Mapped[dt.datetime | None] = mapped_column()
     extra: Mapped[dict] = mapped_column(default=dict)  # extraction evidence and field confidences
 
     fonds: Mapped[Fonds] = relationship()
@@ -192,6 +243,8 @@ class Record(Base):
         Index("ix_records_scope", "category_code", "secrecy", "department"),
         Index("ix_records_retention_due", "retention_due"),
         Index("ix_records_person_id", "person_id_number"),
+        Index("ix_records_volume_id", "volume_id"),
+        Index("ix_records_box_id", "box_id"),
     )
 
 
@@ -257,6 +310,9 @@ class User(Base):
     # changed at the first login, before anything else.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     password_changed_at: Mapped[dt.datetime | None] = mapped_column()
+    # Kept in each web session at login; raised at logout, password change or reset and disable,
+    # so that a copied cookie stops working at once (archive.accounts, web.auth).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class CodeCounter(Base):
@@ -275,7 +331,7 @@ class AuditEvent(Base):
     time: Mapped[str] = mapped_column(String(32), index=True)  # ISO-8601 UTC text: hashes the same on every database
     actor: Mapped[str] = mapped_column(String(50))
     action: Mapped[str] = mapped_column(String(50), index=True)
-    target: Mapped[str] = mapped_column(String(100), default="")
+    target: Mapped[str] = mapped_column(String(100), default="", index=True)
     details: Mapped[dict] = mapped_column(default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
@@ -289,6 +345,7 @@ class AuditHead(Base):
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0)
     hash: Mapped[str] = mapped_column(String(64))
     anchored_seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), default=0)
+    anchored_at: Mapped[str | None] = mapped_column(String(32))  # ISO-8601 UTC of the last anchor
 
 
 class IndexOutbox(Base):

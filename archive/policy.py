@@ -9,6 +9,7 @@ single look-up would refuse. Above a viewer's clearance a record does not exist 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import Protocol
@@ -148,7 +149,8 @@ def allowed_actions(viewer: Viewer, record: RecordLike, *, viewing_grant: bool =
                 actions.add(Action.VIEW_CONTENT)
         if Action.VIEW_CONTENT in actions and rank(secrecy) < rank(Secrecy.SECRET):
             actions.add(Action.DOWNLOAD)
-    if not destroyed:
+    # A record handed to the state archive is a read-only tombstone here: nothing changes it.
+    if not destroyed and record.status != RecordStatus.TRANSFERRED:
         actions |= role_actions & {Action.EDIT, Action.LEND, Action.FILE, Action.APPRAISE, Action.CHANGE_SECRECY}
     if Action.EXPORT in role_actions and secrecy is not Secrecy.TOP_SECRET:
         actions.add(Action.EXPORT)
@@ -217,3 +219,61 @@ def record_filter(viewer: Viewer, *, include_destroyed: bool = False) -> AccessF
         departments=frozenset(viewer.departments) if viewer.departments else None,
         include_destroyed=include_destroyed,
     )
+
+
+# Categories whose content `allowed_actions` decides by a rule of their own (personnel files are
+# read through a consultation, DOMAIN.md §5); `content_filter` asks about them apart.
+OWN_RULE_CATEGORIES = frozenset({"RS"})
+
+
+@dataclasses.dataclass(frozen=True)
+class ContentFilter:
+    """`Action.VIEW_CONTENT` (without a viewing grant) as data, for search: among the records
+    `record_filter` lets through, those whose content (page text, identity number) may match the
+    viewer's queries; on the others only catalogue fields match. `matches` is its reference meaning."""
+
+    levels: frozenset[str]  # levels whose content the viewer reads, in every other category
+    own_rule: frozenset[str]  # OWN_RULE_CATEGORIES
+    own_rule_levels: frozenset[str]  # levels whose content the viewer reads in those categories
+    destroyed: bool = False  # also of destroyed records (system processes only)
+
+    def matches(self, record: RecordLike) -> bool:
+        if record.status == RecordStatus.DESTROYED and not self.destroyed:
+            return False
+        levels = self.own_rule_levels if record.category_code in self.own_rule else self.levels
+        return record.secrecy in levels
+
+    @property
+    def everything(self) -> bool:
+        every = {s.value for s in SECRECY_ORDER}
+        return self.destroyed and self.levels == every and self.own_rule_levels == every
+
+    @property
+    def nothing(self) -> bool:
+        return not self.levels and not self.own_rule_levels
+
+
+@dataclasses.dataclass
+class _Probe:  # a record as `allowed_actions` reads it
+    secrecy: str
+    category_code: str
+    status: str = RecordStatus.FILED.value
+    department: str = ""
+
+
+@functools.lru_cache(maxsize=1024)  # asked once per search; a viewer is a frozen value
+def content_filter(viewer: Viewer) -> ContentFilter:
+    """Asks `allowed_actions` itself, per level and kind of category, about a record inside the
+    viewer's scope (clearance and scope are `record_filter`'s part); a test holds the two equal."""
+    unscoped = dataclasses.replace(viewer, departments=frozenset(), categories=frozenset())
+
+    def reads(category: str, status: str = RecordStatus.FILED.value) -> frozenset[str]:
+        return frozenset(
+            s.value for s in SECRECY_ORDER
+            if Action.VIEW_CONTENT in allowed_actions(unscoped, _Probe(s.value, category, status))
+        )
+
+    (own,) = OWN_RULE_CATEGORIES
+    levels = reads("")
+    destroyed = bool(levels) and reads("", RecordStatus.DESTROYED.value) == levels
+    return ContentFilter(levels, OWN_RULE_CATEGORIES, reads(own), destroyed)

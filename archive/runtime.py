@@ -13,6 +13,8 @@ object store or the search server is down.
 After a unit of work that queued index work commits, the runtime nudges the index: on an
 embedded index (one machine) it drains the outbox in-process; on a search server it sends the
 `search.drain_outbox` task to the workers (and the periodic drain catches up either way).
+After one that appended audit events, it anchors the chain head when an anchor is due
+(archive.anchoring: every N events or M minutes, in the object store and the mirror).
 """
 
 from __future__ import annotations
@@ -28,10 +30,12 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
+from archive import audit, unit_of_work
+from archive.anchoring import AfterCommitAnchoring, AnchorDirectory, AnchorSet
 from archive.config import Settings, load_settings
 from archive.db import Catalog
 from archive.errors import ArchiveError, ConfigError
-from archive.identity import Identity
+from archive.identity import Identity, system
 
 log = logging.getLogger(__name__)
 
@@ -66,9 +70,13 @@ class Runtime:
         self._draining = threading.Lock()
         self._store: Any = None
         self._index: Any = None
+        self._anchors: AnchorSet | None = None
         self.nudge_mode = nudge
+        self.anchoring = AfterCommitAnchoring(
+            lambda: self.anchors, self.anchor_audit_chain,
+            every=self.settings.audit_anchor_every, minutes=self.settings.audit_anchor_minutes)
         if catalog is not None:
-            catalog.after_commit = self.nudge_index
+            self._attach(catalog)
 
     # -- the three stores --------------------------------------------------------------------
     @property
@@ -76,8 +84,12 @@ class Runtime:
         with self._lock:
             if self._catalog is None:
                 self._catalog = Catalog(self.settings.database_url, bureau_level=self.settings.bureau_level)
-                self._catalog.after_commit = self.nudge_index
+                self._attach(self._catalog)
             return self._catalog
+
+    def _attach(self, catalog: Catalog) -> None:
+        catalog.after_commit = self.nudge_index
+        unit_of_work.anchor_after_commit(catalog.engine, self.anchoring)
 
     @property
     def store(self) -> Any:  # storage.ObjectStore
@@ -92,6 +104,20 @@ class Runtime:
             if self._index is None:
                 self._index = backend(INDEX_GROUP, self.settings.search_url)(self.settings.search_url)
             return self._index
+
+    @property
+    def anchors(self) -> AnchorSet:
+        """Where the audit chain's anchors go: the object store, and the mirror when configured."""
+        with self._lock:
+            if self._anchors is None:
+                mirror = self.settings.anchor_mirror
+                self._anchors = AnchorSet(self.store, AnchorDirectory(mirror) if mirror else None)
+            return self._anchors
+
+    def anchor_audit_chain(self) -> dict[str, Any] | None:
+        """Write the chain head to the anchors now (None: nothing new since the last anchor)."""
+        with self.catalog.session(system("audit-anchor")) as session:
+            return audit.anchor(session, self.anchors)
 
     @contextlib.contextmanager
     def unit_of_work(self, identity: Identity | None = None) -> Iterator[Session]:
@@ -128,8 +154,10 @@ class Runtime:
         return app.send_task(task, args=args, kwargs=kwargs)
 
     def close(self) -> None:
+        self.anchoring.cancel()
         with self._lock:
             if self._catalog is not None:
+                unit_of_work.stop_anchoring(self._catalog.engine, self.anchoring)
                 self._catalog.dispose()
             close = getattr(self._index, "close", None)
             if callable(close):

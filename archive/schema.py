@@ -5,5 +5,6 @@ Alembic's env and the migration-agreement test import it; add a line here for a 
 
 import archive.lending.models
 import archive.lifecycle_models
-import archive.tokens  # noqa: F401
+import archive.tokens
+import archive.transfer_models  # noqa: F401
 from archive.models import Base  # noqa: F401

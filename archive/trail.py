@@ -1,6 +1,7 @@
 """The audit trail as people read and check it, identity-first, for every face (the auditors'
 page, the JSON API, `archive audit log`): reading is the auditor's right (policy READ_AUDIT),
-shows the events with the details of those about records above the reader's clearance
+shows the events with the details of those about records above the reader's clearance, and
+of every event by a person cleared above the reader (their searches' words and totals),
 redacted (audit.visible_events), and is itself recorded.
 
 Verifying the chain and anchoring its head are operator work (`archive audit verify|anchor`,
@@ -36,9 +37,11 @@ def read(session: Session, who: Identity, *, limit: int = 50, offset: int = 0, *
     return rows
 
 
-def verify(session: Session, who: Identity, anchors: audit.AnchorStore | None = None) -> audit.Verification:
-    """An auditor checks the chain (and its anchors, when the store is reachable); recorded."""
+def verify(session: Session, who: Identity, anchors: audit.AnchorStore | None = None, *,
+           history: bool = False) -> audit.Verification:
+    """An auditor checks the chain (and its anchors, when the store is reachable; with `history`
+    also that every user, record, loan and approval still has its events); recorded."""
     viewer = reader(session, who)
-    result = audit.verify(session, anchors)
+    result = audit.verify(session, anchors, history=history)
     audit.record(session, viewer.username, "audit.verify", "", {"ok": result.ok, "checked": result.checked})
     return result

@@ -11,7 +11,9 @@ service, face or task has to remember them:
   changed, gets an outbox row in the same transaction (a destroyed record is re-indexed as a
   tombstone with its filing data only);
 - **after commit**: when outbox rows were written, the catalog's `after_commit` hook nudges
-  the index (the runtime drains in-process on embedded defaults, sends a task otherwise).
+  the index (the runtime drains in-process on embedded defaults, sends a task otherwise); when
+  audit events were appended, the runtime's anchoring decides whether the chain head is due
+  for an anchor (archive.anchoring).
 
 The indexer (`search.indexer`) is the only other code that touches the outbox.
 """
@@ -19,12 +21,14 @@ The indexer (`search.indexer`) is the only other code that touches the outbox.
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any, cast
 
-from sqlalchemy import Table, event, insert, inspect
+from sqlalchemy import Engine, Table, event, insert, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from archive.arrangement import in_step
 from archive.clock import today, utcnow
 from archive.codes import STATE_SECRET_LEVELS, Secrecy
 from archive.lifecycle_models import LifecycleSetting
@@ -46,6 +50,26 @@ SECRECY_INPUTS = ("secrecy", "secrecy_term_months", "secrecy_start")
 
 PENDING = "archive.outbox_pending"  # session.info key: {record id: op} queued in this transaction
 BUREAU_LEVEL = "archive.bureau_level"  # session.info key: "prefecture" or "county" (transfer after 20/10 years)
+AUDITED = "archive.audit_head"  # session.info key: (seq, anchored_seq, anchored_at) as the last append left the head
+
+# The runtime's anchoring (archive.anchoring.AfterCommitAnchoring) per catalog engine.
+_anchoring: weakref.WeakKeyDictionary[Engine, Any] = weakref.WeakKeyDictionary()
+
+
+def anchor_after_commit(engine: Engine, anchoring: Any) -> None:
+    """After each transaction on `engine` that appended audit events, call
+    `anchoring.after_commit(seq, anchored_seq, anchored_at)`."""
+    _anchoring[engine] = anchoring
+
+
+def stop_anchoring(engine: Engine, anchoring: Any) -> None:
+    if _anchoring.get(engine) is anchoring:
+        del _anchoring[engine]
+
+
+def anchoring_of(session: Session) -> Any | None:
+    bind = session.bind
+    return _anchoring.get(bind) if isinstance(bind, Engine) else None
 
 
 def install(factory: sessionmaker, after_commit: Callable[[], Any]) -> None:
@@ -57,9 +81,11 @@ def install(factory: sessionmaker, after_commit: Callable[[], Any]) -> None:
         for obj in list(session.new) + list(session.dirty):
             if isinstance(obj, Record):
                 _derive_dates(session, obj)
+            in_step.note(session, obj)  # volumes and boxes follow their items (archive.arrangement)
 
     @event.listens_for(factory, "after_flush")
     def queue(session: Session, _context: Any) -> None:
+        in_step.settle(session)
         # One row per record and transaction: the drain indexes the record as it is by then.
         queued: dict[int, str] = session.info.setdefault(PENDING, {})
         rows = [row for row in _outbox_rows(session) if queued.get(row["record_id"]) != row["op"]]
@@ -74,10 +100,16 @@ def install(factory: sessionmaker, after_commit: Callable[[], Any]) -> None:
                 after_commit()
             except Exception:  # the outbox keeps the rows; the periodic drain catches up
                 log.warning("index nudge failed; the outbox keeps the rows", exc_info=True)
+        head = session.info.pop(AUDITED, None)
+        anchoring = anchoring_of(session) if head is not None else None
+        if anchoring is not None:
+            anchoring.after_commit(*head)  # cheap unless an anchor is due; never raises
 
     @event.listens_for(factory, "after_soft_rollback")
     def forget(session: Session, _previous: Any) -> None:
         session.info.pop(PENDING, None)
+        session.info.pop(AUDITED, None)
+        in_step.forget(session)
 
 
 def _changed(obj: Any, names: tuple[str, ...] | frozenset[str]) -> bool:

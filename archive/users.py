@@ -1,28 +1,56 @@
-"""User accounts: roles, clearances, scopes, argon2 password hashes and login lockout."""
+"""User accounts: roles, clearances, scopes, argon2 password hashes and login lockout.
+
+A refused login outlives the refusal: the failure count, the lock and the audit event are written
+in a transaction of their own (the caller's unit of work rolls back on the error it raises), or
+guessing would cost nothing. An unknown or disabled user name costs the same argon2 check as a
+wrong password, so the time of the answer does not tell which user names exist.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import re
 import secrets
+from typing import NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import audit
+from archive import audit, passwords
 from archive.clock import utcnow
 from archive.codes import Role, Secrecy
+from archive.config import load_settings
 from archive.errors import Conflict, Forbidden, NotFound, ValidationError
+from archive.identity import IDENTITY
 from archive.models import Category, User
+from archive.passwords import WeakPassword
+from archive.unit_of_work import BUREAU_LEVEL
+
+__all__ = ["WeakPassword"]
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-\u4e00-\u9fff]{1,50}$")
-MIN_PASSWORD = 10
-LOCKOUT_AFTER = 5  # failed logins in a row
-LOCKOUT_FOR = dt.timedelta(minutes=15)
+MIN_PASSWORD = passwords.MIN_LENGTH
+LOCKOUT_AFTER = 5  # failed logins in a row (default of ARCHIVE_LOGIN_LOCKOUT_AFTER)
+LOCKOUT_FOR = dt.timedelta(minutes=15)  # default of ARCHIVE_LOGIN_LOCKOUT_MINUTES
 
 _hasher = PasswordHasher()
+
+
+@dataclasses.dataclass(frozen=True)
+class Lockout:
+    """How many failed logins in a row lock an account, and for how long."""
+
+    after: int = LOCKOUT_AFTER
+    duration: dt.timedelta = LOCKOUT_FOR
+
+    @classmethod
+    def configured(cls) -> Lockout:
+        settings = load_settings()
+        return cls(settings.login_lockout_after, dt.timedelta(minutes=settings.login_lockout_minutes))
 
 
 class WrongPassword(Forbidden):
@@ -33,10 +61,6 @@ class AccountLocked(Forbidden):
     """Too many failed logins in a row: no password is checked until the lock expires."""
 
 
-class WeakPassword(ValidationError):
-    """A new password shorter than MIN_PASSWORD."""
-
-
 class BadUsername(ValidationError):
     """A user name outside USERNAME_RE."""
 
@@ -45,14 +69,21 @@ class UserExists(Conflict):
     """The user name is taken."""
 
 
-def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD:
-        raise WeakPassword(f"password must have at least {MIN_PASSWORD} characters")
+def hash_password(password: str, username: str = "") -> str:
+    """The argon2 hash of a new password, after the rules of archive.passwords."""
+    passwords.check(password, username)
     return _hasher.hash(password)
 
 
 def generate_password() -> str:
-    return secrets.token_urlsafe(12)
+    """A random one-time password (16 characters) that the password rules accept."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        try:
+            passwords.check(password)
+        except WeakPassword:  # a one-kind or run-like draw: vanishingly rare, draw again
+            continue
+        return password
 
 
 def add_user(
@@ -89,7 +120,7 @@ def add_user(
         clearance=clearance_code.value,
         departments=sorted(set(departments or [])),
         categories=cats,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password, username),
     )
     session.add(user)
     session.flush()
@@ -111,32 +142,71 @@ def list_users(session: Session) -> list[User]:
     return list(session.execute(select(User).order_by(User.id)).scalars())
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
-    """Check a password; lock the account after repeated failures. Every outcome is audited."""
+def authenticate(session: Session, username: str, password: str, *, lockout: Lockout | None = None) -> User:
+    """Check a password; lock the account after repeated failures. Every outcome is audited, and
+    a refusal is committed on its own before it is raised (see the module's doc)."""
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    now = utcnow()
     if user is None or not user.active:
-        audit.record(session, username, "login.failed", f"user:{username}", {"reason": "unknown or inactive"})
-        raise WrongPassword("wrong user name or password")
+        _verify(_dummy_hash(), password)  # as slow as a real check: the timing tells nothing
+        _refuse(session, username, "login.failed", {"reason": "unknown or inactive"}, WrongPassword)
     locked_until = _aware(user.locked_until)
-    if locked_until and locked_until > now:
-        audit.record(session, username, "login.refused", f"user:{username}", {"reason": "locked"})
-        raise AccountLocked(f"account locked until {locked_until:%Y-%m-%d %H:%M} UTC after repeated failed logins")
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        details: dict[str, object] = {"failed_logins": user.failed_logins}
-        if user.failed_logins >= LOCKOUT_AFTER:
-            user.locked_until = now + LOCKOUT_FOR
-            details["locked_until"] = user.locked_until.isoformat()
-        audit.record(session, username, "login.failed", f"user:{username}", details)
-        raise WrongPassword("wrong user name or password") from None
+    if locked_until and locked_until > utcnow():
+        _verify(_dummy_hash(), password)  # a locked name answers no faster than an unknown one
+        _refuse(session, username, "login.refused", {"reason": "locked"}, AccountLocked, locked_until)
+    if not _verify(user.password_hash, password):
+        _refuse(session, username, "login.failed", {}, WrongPassword, lockout=lockout or Lockout.configured())
     user.failed_logins, user.locked_until = 0, None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     audit.record(session, username, "login", f"user:{username}")
     return user
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def _refuse(session: Session, username: str, action: str, details: dict[str, object],
+            error: type[Forbidden], locked_until: dt.datetime | None = None, *,
+            lockout: Lockout | None = None) -> NoReturn:
+    """Write the refusal (and, with `lockout`, the failure count and lock) in a transaction of its
+    own, then raise `error`. The caller's transaction is rolled back first: its work is refused
+    anyway, and on SQLite it holds the write lock the refusal needs."""
+    carried = {key: session.info[key] for key in (IDENTITY, BUREAU_LEVEL) if key in session.info}
+    bind = session.get_bind()
+    session.rollback()
+    own = type(session)(bind=bind, expire_on_commit=False)  # same sessionmaker class: same events
+    try:
+        with own.begin():
+            own.info.update(carried)
+            if lockout is not None:
+                details = _count_failure(own, username, lockout)
+            audit.record(own, username, action, f"user:{username}", details)
+    finally:
+        own.close()
+    if error is AccountLocked and locked_until is not None:
+        raise AccountLocked(f"account locked until {locked_until:%Y-%m-%d %H:%M} UTC after repeated failed logins")
+    raise error("wrong user name or password")
+
+
+def _count_failure(session: Session, username: str, lockout: Lockout) -> dict[str, object]:
+    """One more failed login in a row (the row locked, so concurrent guesses all count), and the
+    lock after `lockout.after` of them. The attempt that locks is still answered "wrong password"."""
+    user = session.execute(select(User).where(User.username == username).with_for_update()).scalar_one()
+    user.failed_logins += 1
+    details: dict[str, object] = {"failed_logins": user.failed_logins}
+    if user.failed_logins >= lockout.after:
+        user.locked_until = utcnow() + lockout.duration
+        details["locked_until"] = user.locked_until.isoformat()
+    return details
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:

@@ -69,9 +69,11 @@ def _category(code: str | None) -> str:
 @click.option("--engine", default="rapidocr", show_default=True,
               type=click.Choice(["rapidocr", "tesseract", "tesseract-chi_tra"]))
 @click.option("--department", default="", help="owning department (scope)")
+@click.option("--volume", default="", help="放入案卷（档号或本系列卷号）/ put the records into this volume")
+@click.option("--box", default="", help="放入档案盒（盒号）/ put the records into this box")
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per record on standard output")
 @pass_ctx
-def ingest_command(ctx: Context, paths, fonds, category, engine, department, as_json) -> None:
+def ingest_command(ctx: Context, paths, fonds, category, engine, department, volume, box, as_json) -> None:
     # Fails early, with one line, when nobody is logged in, the catalog is not initialised or
     # the person may not file records.
     service = _service(ctx, ctx.identity(), fonds, category, engine, department)
@@ -93,7 +95,9 @@ def ingest_command(ctx: Context, paths, fonds, category, engine, department, as_
                 result = failed_result(files, meta["_error"])
             else:
                 bar.current_item = files[0].name
-                result = service.ingest_files(files, meta, progress)
+                # A manifest's own 卷/盒 columns win over the command line's.
+                placed = {k: v for k, v in (("volume", volume), ("box", box)) if v}
+                result = service.ingest_files(files, {**placed, **meta}, progress)
             failures += result["status"] == "failed"
             bar.update(1)
             _emit(result, as_json)

@@ -8,11 +8,13 @@ from sqlalchemy.orm import Session
 
 from archive import audit
 from archive.codes import BUSINESS_STEPS, PERSONNEL_CLASSES, RecordStatus, Retention, Secrecy
+from archive.declassification import lowering_authority
 from archive.errors import Conflict, Forbidden, ValidationError
 from archive.holds import assert_not_held
 from archive.identity import Identity
-from archive.models import Category, Record
-from archive.policy import Action, allowed_actions, may_lower_secrecy, rank, require
+from archive.models import Category, Fonds, Record
+from archive.policy import Action, allowed_actions, rank, require
+from archive.unit_of_work import BUREAU_LEVEL
 from archive.visibility import record_for, visible
 
 EDITABLE = ("category_code", "personnel_class", "business_step", "doc_type", "title", "doc_no", "issuer",
@@ -22,12 +24,13 @@ FORM_FIELDS = ("title", "category_code", "doc_no", "issuer", "doc_type", "retent
 REVIEW_QUEUE_LIMIT = 200
 
 
-def correct(session: Session, identity: Identity, record_id: int, changes: dict) -> Record:
+def correct(session: Session, identity: Identity, record_id: int, changes: dict, *, authority: str = "") -> Record:
     """Apply a person's corrections (audited with before and after) and confirm the record.
 
     A field set to the value it has is no change. Catalogue fields are the archivist's (EDIT);
     the secrecy level may also be changed by the security officer (CHANGE_SECRECY), and only
-    the security officer lowers it. The unit of work re-indexes the record and recomputes its
+    the security officer lowers it, on the authority archive.declassification asks for (held
+    records are refused before). The unit of work re-indexes the record and recomputes its
     dates (retention due, declassification) from what changed.
     """
     viewer = identity.viewer
@@ -46,8 +49,13 @@ def correct(session: Session, identity: Identity, record_id: int, changes: dict)
     changes = {k: v for k, v in changes.items() if v != (getattr(record, k) or "")}
     if set(changes) - {"secrecy"} and Action.EDIT not in actions:
         raise Forbidden(f"{viewer.username} may change this record's secrecy level, not its catalogue fields")
-    if "secrecy" in changes and rank(changes["secrecy"]) < rank(record.secrecy) and not may_lower_secrecy(viewer):
-        raise Forbidden("lowering a secrecy level needs the security officer")
+    decided_by = ""
+    if "secrecy" in changes and rank(changes["secrecy"]) < rank(record.secrecy):
+        # The same rule as the secrecy review: the organ that set the level decides (DOMAIN.md §4).
+        fonds = session.get(Fonds, record.fonds_id)
+        decided_by = lowering_authority(viewer, record, changes["secrecy"], held=False, authority=authority,
+                                        fonds_name=fonds.name if fonds else "",
+                                        bureau_level=session.info.get(BUREAU_LEVEL, "prefecture")).authority
     before = {k: getattr(record, k) for k in changes}
     for key, value in changes.items():
         setattr(record, key, value)
@@ -55,7 +63,7 @@ def correct(session: Session, identity: Identity, record_id: int, changes: dict)
     record.status = RecordStatus.FILED.value
     record.extra = {**(record.extra or {}), "reviewed_by": viewer.username}
     audit.record(session, viewer.username, "record.corrected", f"record:{record.id}",
-                 {"before": before, "after": changes})
+                 {"before": before, "after": changes, **({"authority": decided_by} if decided_by else {})})
     return record
 
 

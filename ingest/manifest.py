@@ -2,7 +2,9 @@
 
 Columns (header names, Chinese or English): file/文件 (required, relative to the manifest),
 record/件 (rows sharing a value form one record, pages in row order), fonds/全宗, category/门类,
-volume/卷, year/年度, retention/保管期限, secrecy/密级, title/题名, department/部门.
+volume/卷, box/盒, year/年度, retention/保管期限, secrecy/密级, title/题名, department/部门.
+The volume and box (by code, or by number in the record's series) receive the record as it is
+filed (archive.arrangement.placing); rows naming neither wait for `archive arrange`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ ALIASES = {
     "record": "record", "件": "record", "件号": "record",
     "fonds": "fonds", "全宗": "fonds", "全宗号": "fonds",
     "category": "category", "门类": "category",
-    "volume": "volume", "卷": "volume", "案卷": "volume",
+    "volume": "volume", "卷": "volume", "案卷": "volume", "卷号": "volume",
+    "box": "box", "盒": "box", "盒号": "box",
     "year": "year", "年度": "year",
     "retention": "retention", "保管期限": "retention",
     "secrecy": "secrecy", "密级": "secrecy",

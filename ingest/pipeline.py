@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from archive import audit
+from archive.arrangement import placing
 from archive.clock import today
 from archive.codes import ObjectRole, RecordStatus, Retention, Secrecy
 from archive.db import Catalog
@@ -114,6 +115,7 @@ class IngestService:
                 record = session.get(Record, record_id)
                 file_record(session, record, fields=fields, pages=pages, derived=derived,
                             review_reasons=reasons, actor=self.actor)
+                self._place(session, record, metadata)
         except Exception as exc:
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if not isinstance(exc, ArchiveError):
@@ -231,6 +233,16 @@ class IngestService:
         if low:
             reasons.append("low_dpi:" + ",".join(map(str, low[:10])))
         return fields, list(dict.fromkeys(reasons))
+
+    def _place(self, session, record: Record, metadata: dict) -> None:
+        """Into the volume or box the manifest names, in the filing transaction; what cannot be
+        placed sends the record to review instead of failing it."""
+        problems = placing.place(session, self.identity, record, volume=metadata.get("volume", ""),
+                                 box=metadata.get("box", ""))
+        if problems:
+            record.review_reasons = [*(record.review_reasons or []), *problems]
+            if record.status == RecordStatus.FILED.value:
+                set_status(session, record, RecordStatus.NEEDS_REVIEW, self.actor, review_reasons=problems)
 
     def _assign_code(self, record_id: int, fields: dict) -> str:
         """Give the record its archival code before derivatives carry it (stable on re-runs)."""

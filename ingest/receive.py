@@ -48,7 +48,7 @@ class Received:
 def digest_file(path: Path) -> Original:
     """SHA-256 and format of one file, checked before anything else touches it."""
     if not path.is_file():
-        raise InputError(f"{path}: not a file")
+        raise InputError(f"{path.name}: not a file")
     h, size, head = hashlib.sha256(), 0, b""
     with path.open("rb") as fh:
         while chunk := fh.read(CHUNK):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import audit
+from archive import audit, paper
 from archive.clock import today, utcnow
 from archive.codes import RETENTION_ZH, RecordStatus, Retention, Role
 from archive.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -17,7 +17,7 @@ from archive.lifecycle_models import AppraisalBatch, AppraisalItem, AppraisalMem
 from archive.models import Record, User
 from archive.policy import Viewer
 from archive.visibility import can_see_record_id
-from retention import filing, holds, pdf, people, rules, schedule
+from retention import filing, holds, people, rules, schedule
 from retention.rows import get as existing
 
 DECISIONS = ("destroy", "extend", "keep_permanent")
@@ -167,10 +167,10 @@ def conclude(session: Session, who: Identity, store, *, batch_id: int, opinion: 
             schedule.keep_permanently(session, record, reason=item.reason, decided_by=item.decided_by or "",
                                       source=source)
     batch.status, batch.concluded_at, batch.opinion = "concluded", utcnow(), opinion.strip()
-    first = existing(session, Record, rows[0].record_id, "record")
-    report = filing.file_pdf(session, store, fonds_id=first.fonds_id, title=f"{batch.title}鉴定报告",
+    listed = [existing(session, Record, item.record_id, "record") for item in rows]
+    report = filing.file_pdf(session, store, fonds_id=listed[0].fonds_id, title=f"{batch.title}鉴定报告",
                              pdf=report_pdf(session, batch), actor=actor.username, filename=f"appraisal-{batch.id}.pdf",
-                             notes=source)
+                             listed=listed, notes=source)
     batch.report_record_id = report.id
     audit.record(session, actor.username, "appraisal.conclude", f"appraisal:{batch.id}",
                  {"report_record": report.id, "decisions": {i.record_id: i.decision for i in rows}})
@@ -187,11 +187,12 @@ def report_pdf(session: Session, batch: AppraisalBatch) -> bytes:
             decision += f" {item.extend_years}年"
         rows.append([n, r.archival_code or r.id, r.title, RETENTION_ZH.get(Retention.parse(r.retention), r.retention),
                      item.due_on, decision, item.reason, item.decided_by])
-    return pdf.document(
+    return paper.document(
         f"{batch.title} 鉴定报告",
         [f"鉴定批次：{batch.id}", f"鉴定小组：{'、'.join(m.username for m in group)}",
          f"鉴定意见：{batch.opinion}", f"完成时间：{batch.concluded_at:%Y-%m-%d %H:%M}"],
         [("鉴定明细", ["序号", "档号", "题名", "保管期限", "到期日", "鉴定结论", "理由", "决定人"], rows)],
+        landscape=True, signatures=[f"鉴定小组成员 {m.username}" for m in group],
     )
 
 

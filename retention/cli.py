@@ -357,12 +357,17 @@ def destruction_pdf(ctx: Context, register_id: int, output: Path, certificate: b
 @click.argument("record_id", type=int)
 @click.option("--outcome", required=True, type=click.Choice(secrecy.OUTCOMES))
 @click.option("--until", help="new declassification date for --outcome extend")
+@click.option("--level", help="the lower state-secret level for --outcome downgrade (secret, confidential)")
+@click.option("--authority", default="", help="定密机关的解密/降密通知 / the deciding organ's notice, when another "
+                                              "organ set the level")
 @click.option("--note", default="")
 @pass_ctx
-def secrecy_review(ctx: Context, record_id: int, outcome: str, until: str | None, note: str) -> None:
+def secrecy_review(ctx: Context, record_id: int, outcome: str, until: str | None, level: str | None, authority: str,
+                   note: str) -> None:
     who = ctx.identity()
     with ctx.session(who) as session:
-        life.review_secrecy(session, who, record_id, outcome=outcome, note=note, until=until)
+        life.review_secrecy(session, who, record_id, outcome=outcome, note=note, until=until, level=level,
+                            authority=authority)
     click.echo(t("secrecy.reviewed", id=record_id, outcome=word(outcome)))
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import audit, policy
+from archive import audit, paper, policy
 from archive.clock import today, utcnow
 from archive.codes import STATE_SECRET_LEVELS, RecordStatus, Secrecy
 from archive.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -34,11 +34,11 @@ from archive.lifecycle_models import (
     DestructionRegister,
     DestructionWitness,
 )
-from archive.models import Page, Record, StoredObject
+from archive.models import Page, Record, StoredObject, User
 from archive.policy import Viewer
 from archive.visibility import can_see_record_id
 from archive.warrant import DestructionWarrant
-from retention import appraisal, filing, holds, pdf, people, rules
+from retention import appraisal, filing, holds, people, rules
 from retention.rows import get as existing
 
 Hook = Callable[[str], None]  # called at every step; tests raise from it to simulate a crash
@@ -151,7 +151,9 @@ def sign_witness(session: Session, who: Identity, *, register_id: int) -> Destru
     register = get_register(session, register_id)
     if register.status in ("executed",):
         raise Conflict(f"register {register_id} was already executed")
-    witness = people.require_role(session, who, rules.get(session, "witness_roles"), "witness a destruction").username
+    found = people.require_role(session, who, rules.get(session, "witness_roles"), "witness a destruction")
+    witness = found.username
+    _require_cleared_witness(session, register, Viewer.of(found))
     approvers, present = _parties(session, register)
     if witness in present:
         raise Conflict(f"{witness} already signed register {register_id}")
@@ -160,6 +162,21 @@ def sign_witness(session: Session, who: Identity, *, register_id: int) -> Destru
     session.add(row)
     audit.record(session, witness, "destruction.witness", f"register:{register.id}")
     return row
+
+
+def _require_cleared_witness(session: Session, register: DestructionRegister, viewer: Viewer) -> None:
+    """A witness attests every entry of the register, so they must be allowed to see every one of
+    them (clearance at least its highest level, and scope): nobody signs for what they cannot see."""
+    hidden = len(entries(session, register.id)) - len(visible_entries(session, viewer, register.id))
+    if hidden:
+        raise Forbidden(f"{viewer.username} may not see {hidden} of the records on register {register.id} "
+                        f"(it needs clearance {Secrecy(register_level(session, register)).label_zh}); "
+                        f"a witness must be cleared for every record they attest")
+
+
+def register_level(session: Session, register: DestructionRegister) -> str:
+    """The highest level among the register's entries."""
+    return max([Secrecy.INTERNAL.value, *(e.secrecy for e in entries(session, register.id))], key=policy.rank)
 
 
 # -- execution ------------------------------------------------------------------------------
@@ -206,6 +223,9 @@ def check_preconditions(session: Session, register: DestructionRegister) -> None
     if len(present) < minimum:
         raise Forbidden(f"register {register.id} needs at least {minimum} witnesses, has {len(present)}")
     policy.distinct_people([register.requested_by], approvers, present, what="a destruction")
+    for name in present:  # a clearance lowered after signing voids the signature
+        account = session.execute(select(User).where(User.username == name)).scalar_one()
+        _require_cleared_witness(session, register, Viewer.of(account))
     for entry in entries(session, register.id):
         if entry.state != "destroyed":
             check_entry(session, register, entry)
@@ -294,9 +314,9 @@ def _certificate(session: Session, store, register: DestructionRegister) -> None
 
 def _file_register(session: Session, store, register: DestructionRegister, actor: str) -> None:
     if register.register_record_id is None:
-        first = existing(session, Record, entries(session, register.id)[0].record_id, "record")
-        filed = filing.file_pdf(session, store, fonds_id=first.fonds_id, title=register.title,
-                                pdf=register_pdf(session, register), actor=actor,
+        listed = [existing(session, Record, e.record_id, "record") for e in entries(session, register.id)]
+        filed = filing.file_pdf(session, store, fonds_id=listed[0].fonds_id, title=register.title,
+                                pdf=register_pdf(session, register), actor=actor, listed=listed,
                                 filename=f"destruction-register-{register.id}.pdf", notes=f"register:{register.id}")
         register.register_record_id = filed.id
         cert = session.execute(select(DestructionCertificate).where(
@@ -317,8 +337,9 @@ def register_pdf(session: Session, register: DestructionRegister, *, certificate
              f"{e.destroyed_at:%Y-%m-%d %H:%M}" if e.destroyed_at else "", register.place, register.method]
             for e in (entries(session, register.id) if viewer is None else visible_entries(session, viewer, register.id))]
     title = f"{register.title}{' 销毁证明' if certificate else ''}"
-    return pdf.document(title, [
+    return paper.document(title, [
         f"清册编号：{register.id}　鉴定批次：{register.batch_id}", f"批准人：{'；'.join(approvers)}",
         f"档案员：{register.archivist}", f"监销人：{'、'.join(present)}",
         f"销毁时间：{when}　地点：{register.place}　方式：{register.method}",
-    ], [("销毁清册", ["门类", "序号", "题名", "档号", "页数", "密级", "销毁理由", "销毁时间", "地点", "方式"], rows)])
+    ], [("销毁清册", ["门类", "序号", "题名", "档号", "页数", "密级", "销毁理由", "销毁时间", "地点", "方式"], rows)],
+        landscape=True, signatures=[f"监销人 {name}" for name in present] or ["监销人"])

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from archive import audit
 from archive.clock import utcnow
 from archive.codes import Role
-from archive.errors import Conflict, NotFound, ValidationError
+from archive.errors import Conflict, Forbidden, NotFound, ValidationError
 from archive.holds import (  # noqa: F401 - re-exported: retention's callers use them from here
     QUERY_KEYS,
     active_holds,
@@ -30,11 +30,12 @@ from archive.holds import (  # noqa: F401 - re-exported: retention's callers use
 )
 from archive.identity import Identity
 from archive.lifecycle_models import Hold
-from archive.models import Category, Record, StoredObject, Volume
+from archive.models import Category, Record, StoredObject, User, Volume
 from archive.policy import Viewer
 from retention import people
 
 SCOPES = ("record", "volume", "category", "query")
+# Lowest to highest: a hold is released by the person who placed it or by a higher role.
 HOLD_ROLES = (Role.ARCHIVIST.value, Role.OFFICE_DIRECTOR.value, Role.LEADER.value, Role.DIRECTOR.value)
 
 
@@ -54,7 +55,7 @@ def place(session: Session, who: Identity, *, reason: str, scope: str, target: s
     if not hold_visible(session, Viewer.of(actor), probe):
         raise NotFound(f"{scope} {target} does not exist")
     hold = Hold(reason=reason.strip(), scope=scope, target=target if scope != "query" else "", query=query,
-                placed_by=actor.username, placed_at=utcnow())
+                placed_by=actor.username, placed_role=actor.role, placed_at=utcnow())
     session.add(hold)
     session.flush()
     locked = _set_legal_holds(session, store, hold, on=True)
@@ -72,12 +73,33 @@ def release(session: Session, who: Identity, *, hold_id: int, reason: str, store
         raise NotFound(f"hold {hold_id} does not exist")
     if hold.released_at is not None:
         raise Conflict(f"hold {hold_id} was already released")
+    _may_release(session, actor, hold)
     hold.released_at, hold.released_by, hold.release_reason = utcnow(), actor.username, reason.strip()
     session.flush()
     unlocked = _set_legal_holds(session, store, hold, on=False)
     audit.record(session, actor.username, "hold.release", f"hold:{hold.id}",
                  {"reason": hold.release_reason, "legal_holds_off": unlocked})
     return hold
+
+
+def _may_release(session: Session, actor: User, hold: Hold) -> None:
+    """Only the placer, or a role above the placer's, lifts a hold (DOMAIN.md §6.4)."""
+    if actor.username == hold.placed_by:
+        return
+    placed_role = hold.placed_role or _current_role(session, hold.placed_by)
+    if _rank(actor.role) <= _rank(placed_role):
+        raise Forbidden(f"hold {hold.id} was placed by {hold.placed_by} ({placed_role}); only they or a higher role "
+                        f"may release it")
+
+
+def _current_role(session: Session, username: str) -> str:
+    """For holds placed before roles were recorded: the placer's role now (unknown: the highest)."""
+    found = session.execute(select(User.role).where(User.username == username)).scalar()
+    return found or HOLD_ROLES[-1]
+
+
+def _rank(role: str) -> int:
+    return HOLD_ROLES.index(role) if role in HOLD_ROLES else len(HOLD_ROLES)
 
 
 def _check_target(session: Session, scope: str, target: str, query: dict) -> None:

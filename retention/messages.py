@@ -53,7 +53,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "executed": ("已销毁", "destroyed"), "open": ("进行中", "open"), "concluded": ("已完成", "concluded"),
     "pending": ("待销毁", "pending"), "destroying": ("销毁中", "being destroyed"), "destroyed": ("已销毁", "destroyed"),
     "destroy": ("销毁", "destroy"), "extend": ("延长保管", "keep longer"), "keep_permanent": ("永久保存", "keep permanently"),
-    "declassify": ("解密", "declassified"), "keep": ("继续保密", "kept secret"),
+    "declassify": ("解密", "declassified"), "downgrade": ("降低密级", "downgraded"), "keep": ("继续保密", "kept secret"),
     # hold scopes
     "record": ("档案", "record"), "volume": ("案卷", "volume"), "category": ("门类", "category"),
     "query": ("检索条件", "saved query"),

@@ -9,18 +9,16 @@ Sections owned by other packages (overdue loans, fixity failures) plug in throug
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from archive import audit
+from archive import audit, paper, tabular
 from archive.clock import CHINA, today
 from archive.codes import STATE_SECRET_LEVELS
 from archive.lifecycle_models import (
@@ -36,7 +34,7 @@ from archive.lifecycle_models import (
 from archive.models import Record, StoredObject
 from archive.policy import Viewer
 from archive.visibility import can_see_record_id, can_see_volume_ref
-from retention import holds, pdf, report_sections, rules, schedule
+from retention import holds, report_sections, rules, schedule
 from retention.rows import get as existing
 
 Section = Callable[[Session, dt.date], list[dict[str, Any]]]
@@ -241,36 +239,24 @@ def _columns(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def to_csv(report: dict[str, Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["report_as_of", report["as_of"], "digest", report["digest"]])
+    """Every section one after another, each after a '# name' line (archive.tabular: text stays text)."""
+    lines: list[Sequence[object]] = []
     for name, rows in report["sections"].items():
         cols = _columns(rows)
-        writer.writerow([])
-        writer.writerow([f"# {name}", TITLES.get(name, name), f"{len(rows)} rows"])
-        writer.writerow(cols)
-        writer.writerows([[row.get(c, "") for c in cols] for row in rows])
-    return out.getvalue()
+        lines += [[], [f"# {name}", TITLES.get(name, name), f"{len(rows)} rows"], cols]
+        lines += [[row.get(c, "") for c in cols] for row in rows]
+    heading = ["report_as_of", report["as_of"], "digest", report["digest"]]
+    return tabular.to_csv(heading, lines, encoding="utf-8").decode("utf-8")
 
 
 def to_xlsx(report: dict[str, Any]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    summary = book.active
-    summary.title = "summary"
-    summary.append(["as_of", report["as_of"]])
-    summary.append(["digest", report["digest"]])
+    summary = [["digest", report["digest"]]]
+    summary += [[name, TITLES.get(name, name), len(rows)] for name, rows in report["sections"].items()]
+    sheets: list[tuple[str, list[str], list[list[object]]]] = [("summary", ["as_of", str(report["as_of"])], summary)]
     for name, rows in report["sections"].items():
-        summary.append([name, TITLES.get(name, name), len(rows)])
-        sheet = book.create_sheet(name[:31])
         cols = _columns(rows)
-        sheet.append(cols)
-        for row in rows:
-            sheet.append([_cell(row.get(c)) for c in cols])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        sheets.append((name, cols, [[_cell(row.get(c)) for c in cols] for row in rows]))
+    return tabular.to_xlsx_sheets(sheets)
 
 
 def _cell(value: Any) -> Any:
@@ -282,4 +268,5 @@ def to_pdf(report: dict[str, Any]) -> bytes:
     for name, rows in report["sections"].items():
         cols = _columns(rows) or ["-"]
         tables.append((f"{TITLES.get(name, name)}（{len(rows)}）", cols, [[row.get(c, "") for c in cols] for row in rows]))
-    return pdf.document(f"档案合规报告（截至 {report['as_of']}）", [f"摘要校验值：{report['digest']}"], tables)
+    return paper.document(f"档案合规报告（截至 {report['as_of']}）", [f"摘要校验值：{report['digest']}"], tables,
+                          landscape=True)

@@ -19,6 +19,7 @@ from archive import audit, policy
 from archive.clock import utcnow
 from archive.codes import RecordStatus, Retention, Role
 from archive.errors import Conflict, Forbidden, NotFound, ValidationError
+from archive.holds import held_record_ids
 from archive.identity import Identity
 from archive.lifecycle_models import RetentionChange, ScheduleChange
 from archive.models import Category, Record, RetentionRule
@@ -190,13 +191,25 @@ def approve(session: Session, who: Identity, *, change_id: int) -> ScheduleChang
     session.flush()
     change.new_rule_id, change.version = new.id, version(session) + 1
     session.flush()
-    change.recomputed = _recompute(session, before, old, change)
+    moved, kept = _recompute(session, before, old, change)
+    change.recomputed = len(moved)
     audit.record(session, approver, "retention.schedule.change", f"rule:{old.id}", {
         "new_rule": new.id, "old": old.retention, "new": change.new_retention, "reason": change.reason,
         "proposed_by": change.changed_by, "approved_by": approver, "version": change.version,
-        "recomputed": change.recomputed, "change": change.id,
+        "shortens": shortens(old.retention, change.new_retention), "recomputed": change.recomputed,
+        "records": moved, "kept_held": kept, "change": change.id,
     })
     return change
+
+
+def _years(code: str) -> float:
+    years = Retention(code).years
+    return float("inf") if years is None else years
+
+
+def shortens(old: str, new: str) -> bool:
+    """Whether a period of `new` is shorter than one of `old` (permanent is the longest)."""
+    return _years(new) < _years(old)
 
 
 def _add(session: Session, change: ScheduleChange) -> ScheduleChange:
@@ -243,9 +256,12 @@ def pending(session: Session) -> list[ScheduleChange]:
                                 .order_by(ScheduleChange.id)).scalars())
 
 
-def _recompute(session: Session, before: list[RetentionRule], old: RetentionRule, change: ScheduleChange) -> int:
+def _recompute(session: Session, before: list[RetentionRule], old: RetentionRule,
+               change: ScheduleChange) -> tuple[list[dict[str, Any]], list[int]]:
     """The records the old rule governed that are still pending (not destroyed, not individually
-    extended or kept) take the new retention; the unit of work recomputes their dates."""
+    extended or kept) take the new retention; the unit of work recomputes their dates. A held
+    record is never made shorter (DOMAIN.md §6.4): it keeps its period. Answers each
+    recomputation (record, old and new period and due date) and the held records kept."""
     individually_set = select(RetentionChange.record_id).where(RetentionChange.kind.in_(("extend", "keep_permanent")))
     governed = select(Record).where(
         Record.retention == old.retention, Record.status != RecordStatus.DESTROYED.value,
@@ -254,8 +270,13 @@ def _recompute(session: Session, before: list[RetentionRule], old: RetentionRule
     if old.category_code not in (None, EVERY_CATEGORY):
         governed = governed.where(Record.category_code == old.category_code)
     moved: list[tuple[Record, dt.date | None]] = []
+    kept: list[int] = []
+    held = held_record_ids(session) if shortens(old.retention, change.new_retention) else set()
     for record in session.execute(governed).scalars().all():
         if governs(before, record) is not old:
+            continue
+        if record.id in held:
+            kept.append(record.id)
             continue
         moved.append((record, record.retention_due))
         record.retention = change.new_retention
@@ -267,7 +288,13 @@ def _recompute(session: Session, before: list[RetentionRule], old: RetentionRule
             old_due=old_due, new_due=record.retention_due, reason=change.reason, decided_by=change.approved_by,
             source=f"schedule:{change.id}", changed_at=now,
         ))
-    return len(moved)
+    listed = [{"record": record.id, "old_retention": old.retention, "new_retention": change.new_retention,
+               "old_due": _day(old_due), "new_due": _day(record.retention_due)} for record, old_due in moved]
+    return listed, sorted(kept)
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
 
 
 def change_json(change: ScheduleChange) -> dict[str, Any]:

@@ -278,12 +278,15 @@ def register_pdf(session: Session, who: Identity, register_id: int, *, certifica
 
 # -- one record: secrecy review, extension ---------------------------------------------------------
 def review_secrecy(session: Session, who: Identity, record_id: int, *, outcome: object, note: object = "",
-                   until: object = None) -> dict[str, Any]:
+                   until: object = None, level: object = None, authority: object = "") -> dict[str, Any]:
+    """Declassify, downgrade (to `level`), extend (`until`) or keep; a lowering cites the deciding
+    organ's notice as `authority` unless the bureau set the level itself."""
     row = secrecy.review(session, who, record_id=record_id, outcome=text(outcome, "outcome"),
-                         note=text(note, "note"), new_declassify_on=day(until, "until"))
+                         note=text(note, "note"), new_declassify_on=day(until, "until"),
+                         level=text(level, "level", 15) or None, authority=text(authority, "authority", 300))
     record = existing(session, Record, record_id, "record")
     return {"record_id": record_id, "outcome": row.outcome, "kind": row.kind, "secrecy": record.secrecy,
-            "declassify_on": _iso(record.declassify_on), "reviewer": row.reviewer}
+            "declassify_on": _iso(record.declassify_on), "reviewer": row.reviewer, "authority": row.authority}
 
 
 def extend(session: Session, who: Identity, record_id: int, *, years: object, reason: object) -> dict[str, Any]:

@@ -16,12 +16,13 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 
-# System packages: OCR with Simplified and Traditional Chinese, CJK fonts, ghostscript
-# (PDF/A), poppler (PDF to images), and the PostgreSQL/Redis server binaries that the test
-# suite starts as throwaway instances.
+# System packages: OCR with Simplified and Traditional Chinese, CJK fonts (Noto for page
+# rendering; WenQuanYi Zen Hei, a TrueType font reportlab can embed, for the PDF/A reports of
+# archive/paper.py), ghostscript (PDF/A), poppler (PDF to images), and the PostgreSQL/Redis
+# server binaries that the test suite starts as throwaway instances.
 SYSTEM_PACKAGES=(
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng
-  fonts-noto-cjk ghostscript poppler-utils postgresql redis-server
+  fonts-noto-cjk fonts-wqy-zenhei ghostscript poppler-utils postgresql redis-server
 )
 
 say() { printf 'bootstrap: %s\n' "$*"; }

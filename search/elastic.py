@@ -45,9 +45,11 @@ KEYWORDS = (
     "retention", "secrecy", "fonds", "doc_type", "personnel_class", "business_step", "department",
     "status", "digest", "name_key", "title_key", "code_sort",
 )  # fmt: skip
-TEXT_FIELDS = ("title_s", "meta_s", "body")
+TEXT_FIELDS = ("title_s", "meta_s", "idno_s", "body")
+# The catalogue view: what matches where the viewer may see a record but not read its content.
+CATALOGUE_FIELDS = ("title_s", "meta_s")
 NO_CODE = "\U0010ffff"
-DERIVED = (*TEXT_FIELDS, "skips", "name_key", "title_key", "code_sort", "digest", "rid")
+DERIVED = (*TEXT_FIELDS, "skips", "cat_skips", "name_key", "title_key", "code_sort", "digest", "rid")
 
 
 def mappings(smartcn: bool = False) -> dict[str, Any]:
@@ -59,12 +61,13 @@ def mappings(smartcn: bool = False) -> dict[str, Any]:
     props.update({f: dict(text) for f in TEXT_FIELDS})
     props["body"]["position_increment_gap"] = 100  # no phrase across a page break
     props["skips"] = {"type": "text", "analyzer": "whitespace", "norms": False}
+    props["cat_skips"] = {"type": "text", "analyzer": "whitespace", "norms": False}
     props["doc_date"] = {"type": "date", "format": "strict_date"}
     props["rid"] = {"type": "long"}
     props["pages"] = {"type": "object", "enabled": False}  # original text, for snippets only
     return {
         "dynamic": "strict",
-        "_source": {"excludes": ["title_s", "meta_s", "body", "skips"]},
+        "_source": {"excludes": [*TEXT_FIELDS, "skips", "cat_skips"]},
         "properties": props,
     }
 
@@ -76,7 +79,9 @@ def to_source(doc: SearchDocument) -> dict[str, Any]:
     src = doc.to_dict()
     src.pop("id")
     pages = [analysis.normalise(p.text) for p in doc.pages]
-    meta = analysis.normalise(doc.filing_text)
+    title = analysis.normalise(doc.title)
+    meta = analysis.normalise(doc.catalogue_text)  # catalogue fields
+    idno = analysis.normalise(doc.private_text)  # content, like the pages
     src.update(
         rid=doc.id,
         digest=doc.digest,
@@ -84,10 +89,10 @@ def to_source(doc: SearchDocument) -> dict[str, Any]:
         title_key=analysis.key(doc.title),
         title_s=analysis.search_text(doc.title),
         meta_s=analysis.search_text(meta),
+        idno_s=analysis.search_text(idno),
         body=[analysis.search_text(p) for p in pages],
-        skips=" ".join(
-            " ".join(analysis.skip_tokens(t)) for t in (analysis.normalise(doc.title), meta, *pages)
-        ),
+        skips=" ".join(" ".join(analysis.skip_tokens(t)) for t in (title, meta, idno, *pages)),
+        cat_skips=" ".join(" ".join(analysis.skip_tokens(t)) for t in (title, meta)),
     )
     # Records without a code sort last; a real value (not "missing") keeps cursors plain JSON.
     src["code_sort"] = doc.archival_code or NO_CODE
@@ -143,13 +148,13 @@ def _phrase(text: str, fields: tuple[str, ...] = TEXT_FIELDS, prefix: bool = Fal
     return {"multi_match": {"query": text, "type": "phrase", "fields": list(fields)}}
 
 
-def _term_clause(term: analysis.Term) -> dict[str, Any]:
+def _term_clause(term: analysis.Term, fields: tuple[str, ...], skips: str) -> dict[str, Any]:
     """One query word: its exact phrase, or one of its misread variants (see analysis.Term.fuzzy)."""
-    should = [_phrase(term.text, prefix=term.prefix)]
+    should = [_phrase(term.text, fields, term.prefix)]
     for v in term.fuzzy:
-        must = [_phrase(p) for p in v.phrases]
+        must = [_phrase(p, fields) for p in v.phrases]
         if v.skip:
-            must.append({"term": {"skips": v.skip}})
+            must.append({"term": {skips: v.skip}})
         should.append({"bool": {"must": must}})
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
@@ -158,12 +163,74 @@ def _const(clause: dict[str, Any], boost: float) -> dict[str, Any]:
     return {"constant_score": {"filter": clause, "boost": boost}}
 
 
+Readable = dict[str, Any] | bool
+
+
+def readable_clause(query: SearchQuery) -> Readable:
+    """`archive.policy.ContentFilter` as a clause: the records whose content may match; True or
+    False when that is the same for every record."""
+    rule = query.readable
+    if rule is False:
+        return False
+    must: list[dict[str, Any]] = []
+    must_not: list[dict[str, Any]] = []
+    if rule is not True:
+        own = {"terms": {"category": sorted(rule.own_rule)}}
+        kinds: list[dict[str, Any]] = []
+        if rule.own_rule_levels:
+            kinds.append({"bool": {"filter": [own, {"terms": {"secrecy": sorted(rule.own_rule_levels)}}]}})
+        if rule.levels:
+            kinds.append(
+                {"bool": {"filter": [{"terms": {"secrecy": sorted(rule.levels)}}], "must_not": [own]}}
+            )
+        must.append({"bool": {"should": kinds, "minimum_should_match": 1}})
+        if not rule.destroyed:
+            must_not.append({"term": {"status": "destroyed"}})
+    if query.catalogue_only_ids:
+        must_not.append({"terms": {"rid": sorted(query.catalogue_only_ids)}})
+    if not must and not must_not:
+        return True
+    return {"bool": {"filter": must or [{"match_all": {}}], "must_not": must_not}}
+
+
+def _either(readable: Readable, catalogue: Any, whole: Any) -> dict[str, Any]:
+    """Met in the catalogue view, or in the whole record where its content may match. The views
+    are given as functions of (fields, skips field)."""
+    if readable is True:
+        return whole(TEXT_FIELDS, "skips")
+    if readable is False:
+        return catalogue(CATALOGUE_FIELDS, "cat_skips")
+    return {
+        "bool": {
+            "should": [
+                catalogue(CATALOGUE_FIELDS, "cat_skips"),
+                {"bool": {"filter": [whole(TEXT_FIELDS, "skips"), readable]}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def _where_readable(readable: Readable, clause: dict[str, Any]) -> dict[str, Any]:
+    if readable is True:
+        return clause
+    if readable is False:
+        return {"bool": {"must_not": [{"match_all": {}}]}}
+    return {"bool": {"filter": [clause, readable]}}
+
+
 def build_query(query: SearchQuery, misreads: bool = True) -> dict[str, Any]:
     """The query; `misreads=False` matches the exact forms only (see MISREAD_CUTOFF)."""
+    readable = readable_clause(query)
     filters = access_filters(query.access)
+    if query.exclude_ids:
+        filters.append({"bool": {"must_not": [{"terms": {"rid": sorted(query.exclude_ids)}}]}})
     for field, values in query.key_filters().items():
         column = {"person_name": "name_key", "id": "rid"}.get(field, field)
-        filters.append({"terms": {column: [int(v) for v in values] if field == "id" else list(values)}})
+        clause = {"terms": {column: [int(v) for v in values] if field == "id" else list(values)}}
+        if field == "person_id":  # content: no filter on it where the viewer may not read it
+            clause = _where_readable(readable, clause)
+        filters.append(clause)
     if query.date_from or query.date_to:
         rng = {}
         if query.date_from:
@@ -172,27 +239,33 @@ def build_query(query: SearchQuery, misreads: bool = True) -> dict[str, Any]:
             rng["lte"] = query.date_to.isoformat()
         filters.append({"range": {"doc_date": rng}})
     terms = query.terms
+
+    def exact(fields: tuple[str, ...], skips: str) -> dict[str, Any]:
+        return {"bool": {"must": [_phrase(t.text, fields, t.prefix) for t in terms]}}
+
+    def match(fields: tuple[str, ...], skips: str) -> dict[str, Any]:
+        return (
+            {"bool": {"must": [_term_clause(t, fields, skips) for t in terms]}}
+            if misreads
+            else exact(fields, skips)
+        )
+
     should: list[dict[str, Any]] = []
     if terms:
-        match = [_term_clause(t) if misreads else _phrase(t.text, prefix=t.prefix) for t in terms]
-        filters.append({"bool": {"must": match}})
+        filters.append(_either(readable, match, match))
+        keys = [
+            {"term": {"name_key": analysis.key(query.text)}},
+            {"term": {"doc_no": analysis.doc_no_key(query.text)}},
+            {"term": {"archival_code": query.text.strip()}},
+        ]
+        if readable is not False:
+            keys.append(
+                _where_readable(readable, {"term": {"person_id": analysis.person_id_key(query.text)}})
+            )
         should = [
-            _const({"bool": {"must": [_phrase(t.text, prefix=t.prefix) for t in terms]}}, SCORE_EXACT),
+            _const(_either(readable, exact, exact), SCORE_EXACT),
             _const({"bool": {"must": [_phrase(t.text, ("title_s",), t.prefix) for t in terms]}}, SCORE_TITLE),
-            _const(
-                {
-                    "bool": {
-                        "should": [
-                            {"term": {"name_key": analysis.key(query.text)}},
-                            {"term": {"person_id": analysis.person_id_key(query.text)}},
-                            {"term": {"doc_no": analysis.doc_no_key(query.text)}},
-                            {"term": {"archival_code": query.text.strip()}},
-                        ],
-                        "minimum_should_match": 1,
-                    }
-                },
-                SCORE_KEY,
-            ),
+            _const({"bool": {"should": keys, "minimum_should_match": 1}}, SCORE_KEY),
         ]
     return {"bool": {"filter": filters, "must": [_const({"match_all": {}}, SCORE_MATCH)], "should": should}}
 
@@ -267,7 +340,17 @@ class ElasticsearchIndex(SearchIndex):
             self._call(
                 self.es.indices.update_aliases, actions=[{"add": {"index": name, "alias": self.alias}}]
             )
+        else:
+            self._check_mapping()
         self._ready = True
+
+    def _check_mapping(self) -> None:
+        """An index built before the catalogue view holds the identity number among the catalogue
+        fields: searching it would match what the viewer may not read. Refuse until it is rebuilt."""
+        found = self._call(self.es.indices.get_mapping, index=self.alias).body
+        for index in found.values():
+            if "cat_skips" not in index.get("mappings", {}).get("properties", {}):
+                raise IndexUnavailable(f"index {self.alias} was built by an older version: run `archive reindex`")
 
     def _refresh(self, index: str | None = None) -> None:
         self._call(self.es.indices.refresh, index=index or self.alias)
@@ -439,7 +522,14 @@ class ElasticsearchIndex(SearchIndex):
             hits, int(res["hits"]["total"]["value"]), facets, (time.perf_counter() - started) * 1000, cursor
         )
 
-    def suggest(self, prefix: str, viewer: Viewer, field: str = "person_name", limit: int = 10) -> list[str]:
+    def suggest(
+        self,
+        prefix: str,
+        viewer: Viewer,
+        field: str = "person_name",
+        limit: int = 10,
+        exclude: frozenset[int] = frozenset(),
+    ) -> list[str]:
         pkey = check_suggest(prefix, field, limit)
         access = record_filter(viewer)
         if access.deny_all or not pkey:
@@ -450,7 +540,12 @@ class ElasticsearchIndex(SearchIndex):
             self.es.search,
             index=self.alias,
             size=0,
-            query={"bool": {"filter": [*access_filters(access), {"prefix": {key_field: pkey}}]}},
+            query={
+                "bool": {
+                    "filter": [*access_filters(access), {"prefix": {key_field: pkey}}],
+                    "must_not": [{"terms": {"rid": sorted(exclude)}}] if exclude else [],
+                }
+            },
             aggs={
                 "v": {
                     "terms": {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import sqlite3
 import threading
@@ -42,7 +43,7 @@ from search.model import (
     ensure_indexable,
 )
 
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"  # 2: catalogue view (meta without the identity number, cskips)
 DOC_COLUMNS = (
     "id", "archival_code", "title", "doc_no", "issuer", "person_name", "person_id", "category", "year",
     "retention", "secrecy", "fonds", "doc_type", "personnel_class", "business_step", "department",
@@ -58,20 +59,26 @@ CREATE TABLE IF NOT EXISTS pages(doc_id INTEGER, page_no INTEGER, text TEXT,
 CREATE INDEX IF NOT EXISTS docs_name ON docs(name_key);
 CREATE INDEX IF NOT EXISTS docs_title ON docs(title_key);
 CREATE INDEX IF NOT EXISTS docs_date ON docs(doc_date);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, meta, body, content='', columnsize=0,
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(title, meta, idno, body, content='', columnsize=0,
   tokenize='unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE IF NOT EXISTS skips USING fts5(s, content='', columnsize=0, detail=none,
   tokenize='unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE IF NOT EXISTS cskips USING fts5(s, content='', columnsize=0, detail=none,
+  tokenize='unicode61 remove_diacritics 0');
 """
+# The catalogue view of a record: what matches for a viewer who may see it but not read its content.
+CATALOGUE_COLUMNS = "{title meta}"
 
 
-def _analysed(doc: SearchDocument) -> tuple[str, str, str, str]:
-    """The token strings of a document for the FTS tables (title, meta, body, skips)."""
-    texts = (doc.title, doc.filing_text, *(p.text for p in doc.pages))
-    title, meta, *pages = (analysis.analyse(analysis.normalise(t)) for t in texts)
+def _analysed(doc: SearchDocument) -> tuple[str, str, str, str, str, str]:
+    """The token strings of a document for the FTS tables: title, meta (catalogue fields), idno
+    and body (content), skips of all of them, skips of the catalogue view."""
+    texts = (doc.title, doc.catalogue_text, doc.private_text, *(p.text for p in doc.pages))
+    title, meta, idno, *pages = (analysis.analyse(analysis.normalise(t)) for t in texts)
     body = " ".join(" ".join(toks) for toks, _ in pages)
-    skips = " ".join(" ".join(sk) for _, sk in (title, meta, *pages))
-    return " ".join(title[0]), " ".join(meta[0]), body, skips
+    skips = " ".join(" ".join(sk) for _, sk in (title, meta, idno, *pages))
+    cskips = " ".join(" ".join(sk) for _, sk in (title, meta))
+    return " ".join(title[0]), " ".join(meta[0]), " ".join(idno[0]), body, skips, cskips
 
 
 def _phrase(text: str, prefix: bool = False) -> str:
@@ -80,50 +87,123 @@ def _phrase(text: str, prefix: bool = False) -> str:
     return '"' + " ".join(toks) + '"' + ("*" if prefix else "")
 
 
+def _in(column: str, values: Iterable[str]) -> tuple[str, list[object]]:
+    vals = sorted(values)
+    return (f"{column} IN ({','.join('?' * len(vals))})", list(vals)) if vals else ("0", [])
+
+
+def _readable_sql(query: SearchQuery) -> tuple[str, list[object]]:
+    """`archive.policy.ContentFilter` as SQL on `d`: may the record's content match? "1" or "0"
+    when that is the same for every record."""
+    rule = query.readable
+    if rule is False:
+        return "0", []
+    clauses: list[str] = []
+    params: list[object] = []
+    if rule is not True:
+        own, own_params = _in("d.category", rule.own_rule)
+        own_levels, own_level_params = _in("d.secrecy", rule.own_rule_levels)
+        levels, level_params = _in("d.secrecy", rule.levels)
+        clauses.append(f"(CASE WHEN {own} THEN {own_levels} ELSE {levels} END)")
+        params += [*own_params, *own_level_params, *level_params]
+        if not rule.destroyed:
+            clauses.append("d.status != 'destroyed'")
+    if query.catalogue_only_ids:
+        clauses.append("d.id NOT IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(query.catalogue_only_ids)))
+    return ("(" + " AND ".join(clauses) + ")", params) if clauses else ("1", [])
+
+
+def _either(
+    readable: str,
+    readable_params: list[object],
+    catalogue: str,
+    content: str,
+    cat_params: list[object],
+    content_params: list[object],
+) -> tuple[str, list[object]]:
+    """A condition met in the catalogue view, or in the whole record where its content may match."""
+    if readable == "1":
+        return content, content_params
+    if readable == "0":
+        return catalogue, cat_params
+    return f"({catalogue} OR ({readable} AND {content}))", [*cat_params, *readable_params, *content_params]
+
+
 class _Plan:
-    """A search's SQL: the matching ids (as a sub-select) and the score expression."""
+    """A search's SQL: the matching ids (a sub-select), a condition on `d` for the records whose
+    content may not match (found through their catalogue fields only), and the score expression."""
 
     def __init__(self, query: SearchQuery):
-        self.params: list[object] = []
         terms = query.terms
+        self.source_sql, self.source_params = "docs d", []
+        self.where_sql, self.where_params = "1", []
         if not terms:
-            self.ids_sql = None
-            self.score_sql = str(SCORE_MATCH)
+            self.score_sql, self.score_params = str(SCORE_MATCH), []
             return
-        per_term = [self._term_ids(t) for t in terms]
-        self.ids_sql = " INTERSECT ".join(f"SELECT * FROM ({s})" for s in per_term)
+        readable, rparams = _readable_sql(query)
+        full, full_params = self._ids(terms, catalogue=False)
+        cat, cat_params = self._ids(terms, catalogue=True)
+        ids, ids_params = (cat, cat_params) if readable == "0" else (full, full_params)
+        # CROSS JOIN makes SQLite start from the (usually few) matches, not scan every record.
+        self.source_sql = f"({ids}) AS m CROSS JOIN docs d ON d.id = m.id"
+        self.source_params = ids_params
+        if readable not in ("0", "1"):
+            self.where_sql = f"({readable} OR d.id IN ({cat}))"
+            self.where_params = [*rparams, *cat_params]
         exact = " AND ".join(_phrase(t.text, t.prefix) for t in terms)
-        qkey = analysis.key(query.text)
+        in_fts = "d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)"
+        exact_sql, exact_params = _either(
+            readable, rparams, in_fts, in_fts, [f"{CATALOGUE_COLUMNS} : ({exact})"], [exact]
+        )
+        person_sql, person_params = _either(
+            readable, rparams, "0", "d.person_id = ?", [], [analysis.person_id_key(query.text)]
+        )
         self.score_sql = (
-            f"{SCORE_MATCH} + {SCORE_EXACT} * (d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?))"
+            f"{SCORE_MATCH} + {SCORE_EXACT} * ({exact_sql})"
             f" + {SCORE_TITLE} * (d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?))"
-            f" + {SCORE_KEY} * (d.name_key = ? OR d.person_id = ? OR d.doc_no = ? OR d.archival_code = ?)"
+            f" + {SCORE_KEY} * (d.name_key = ? OR d.doc_no = ? OR d.archival_code = ? OR {person_sql})"
         )
         self.score_params = [
-            exact,
+            *exact_params,
             f"title : ({exact})",
-            qkey,
-            analysis.person_id_key(query.text),
+            analysis.key(query.text),
             analysis.doc_no_key(query.text),
             query.text.strip(),
+            *person_params,
         ]
 
-    def _term_ids(self, term: analysis.Term) -> str:
-        """Ids matching one term: exactly, or (CJK, 4+ characters) with one character misread."""
-        plain = [_phrase(term.text, term.prefix)]
-        selects, select_params = [], []
-        for v in term.fuzzy:
-            phrases = " AND ".join(_phrase(p) for p in v.phrases)
-            if v.skip is None:
-                plain.append(f"({phrases})")
-            else:
-                selects.append(
-                    "SELECT * FROM (SELECT rowid AS id FROM fts WHERE fts MATCH ?"
-                    " INTERSECT SELECT rowid AS id FROM skips WHERE skips MATCH ?)"
-                )
-                select_params += [phrases, f'"{v.skip}"']
-        self.params += [" OR ".join(plain), *select_params]
-        return " UNION ".join(["SELECT rowid AS id FROM fts WHERE fts MATCH ?", *selects])
+    def _ids(self, terms: list[analysis.Term], catalogue: bool) -> tuple[str, list[object]]:
+        """Ids having every term, in the catalogue view or anywhere in the record."""
+        sqls, params = [], []
+        for t in terms:
+            sql, p = _term_ids(t, catalogue)
+            sqls.append(f"SELECT * FROM ({sql})")
+            params += p
+        return " INTERSECT ".join(sqls), params
+
+
+def _term_ids(term: analysis.Term, catalogue: bool) -> tuple[str, list[object]]:
+    """Ids matching one term: exactly, or (CJK, 4+ characters) with one character misread."""
+
+    def scoped(expr: str) -> str:
+        return f"{CATALOGUE_COLUMNS} : ({expr})" if catalogue else expr
+
+    plain = [_phrase(term.text, term.prefix)]
+    selects, select_params = [], []
+    skips = "cskips" if catalogue else "skips"
+    for v in term.fuzzy:
+        phrases = " AND ".join(_phrase(p) for p in v.phrases)
+        if v.skip is None:
+            plain.append(f"({phrases})")
+        else:
+            selects.append(
+                "SELECT * FROM (SELECT rowid AS id FROM fts WHERE fts MATCH ?"
+                f" INTERSECT SELECT rowid AS id FROM {skips} WHERE {skips} MATCH ?)"
+            )
+            select_params += [scoped(phrases), f'"{v.skip}"']
+    sql = " UNION ".join(["SELECT rowid AS id FROM fts WHERE fts MATCH ?", *selects])
+    return sql, [scoped(" OR ".join(plain)), *select_params]
 
 
 def _access_sql(query: SearchQuery | None, viewer: Viewer | None = None) -> tuple[str, list[object]]:
@@ -146,10 +226,17 @@ def _access_sql(query: SearchQuery | None, viewer: Viewer | None = None) -> tupl
     if not access.include_destroyed:
         clauses.append("d.status != 'destroyed'")
     if query is not None:
+        if query.exclude_ids:
+            clauses.append("d.id NOT IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(sorted(query.exclude_ids)))
         for field, values in query.key_filters().items():
             column = {"person_name": "name_key"}.get(field, field)
             clauses.append(f"d.{column} IN ({','.join('?' * len(values))})")
             params += [int(v) for v in values] if field == "id" else list(values)
+            if field == "person_id":  # content: no filter on it where the viewer may not read it
+                readable, readable_params = _readable_sql(query)
+                clauses.append(readable)
+                params += readable_params
         if query.date_from:
             clauses.append("d.doc_date >= ?")
             params.append(query.date_from.isoformat())
@@ -247,22 +334,25 @@ class EmbeddedIndex(Generations, SearchIndex):
             [*values, doc.digest, analysis.key(doc.person_name), analysis.key(doc.title)],
         )
         conn.executemany("INSERT INTO pages VALUES (?,?,?)", [(doc.id, p.page_no, p.text) for p in doc.pages])
-        title, meta, body, skips = _analysed(doc)
+        title, meta, idno, body, skips, cskips = _analysed(doc)
         conn.execute(
-            "INSERT INTO fts(rowid, title, meta, body) VALUES (?,?,?,?)", (doc.id, title, meta, body)
+            "INSERT INTO fts(rowid, title, meta, idno, body) VALUES (?,?,?,?,?)",
+            (doc.id, title, meta, idno, body),
         )
         conn.execute("INSERT INTO skips(rowid, s) VALUES (?,?)", (doc.id, skips))
+        conn.execute("INSERT INTO cskips(rowid, s) VALUES (?,?)", (doc.id, cskips))
 
     def _remove(self, conn: sqlite3.Connection, record_id: int) -> None:
         old = self._load(conn, [record_id]).get(record_id)
         if old is None:
             return
-        title, meta, body, skips = _analysed(old)
+        title, meta, idno, body, skips, cskips = _analysed(old)
         conn.execute(
-            "INSERT INTO fts(fts, rowid, title, meta, body) VALUES ('delete', ?, ?, ?, ?)",
-            (record_id, title, meta, body),
+            "INSERT INTO fts(fts, rowid, title, meta, idno, body) VALUES ('delete', ?, ?, ?, ?, ?)",
+            (record_id, title, meta, idno, body),
         )
         conn.execute("INSERT INTO skips(skips, rowid, s) VALUES ('delete', ?, ?)", (record_id, skips))
+        conn.execute("INSERT INTO cskips(cskips, rowid, s) VALUES ('delete', ?, ?)", (record_id, cskips))
         conn.execute("DELETE FROM pages WHERE doc_id = ?", (record_id,))
         conn.execute("DELETE FROM docs WHERE id = ?", (record_id,))
 
@@ -294,6 +384,7 @@ class EmbeddedIndex(Generations, SearchIndex):
             with _tx(conn):
                 conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
                 conn.execute("INSERT INTO skips(skips) VALUES ('optimize')")
+                conn.execute("INSERT INTO cskips(cskips) VALUES ('optimize')")
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except BaseException:
             conn.close()
@@ -355,18 +446,13 @@ class EmbeddedIndex(Generations, SearchIndex):
             return SearchResult.empty(query)
         plan = _Plan(query)
         where, params = _access_sql(query)
-        source = "docs d"
-        if plan.ids_sql is not None:
-            # CROSS JOIN makes SQLite start from the (usually few) matches, not scan every record.
-            source = f"({plan.ids_sql}) AS m CROSS JOIN docs d ON d.id = m.id"
-            params = [*plan.params, *params]
-        score_params = getattr(plan, "score_params", [])
+        params = [*plan.score_params, *plan.source_params, *params, *plan.where_params]
         order, key_cols, cmp = _SORTS[query.sort]
         # The matching, visible records are computed once into a temporary table; the page,
         # the total and every facet are read from it (so all of them see the same filter).
         base = (
             f"SELECT d.id, {plan.score_sql}, COALESCE(d.doc_date, ''), d.archival_code, (d.archival_code = '')"
-            f" FROM {source} WHERE {where}"
+            f" FROM {plan.source_sql} WHERE {where} AND {plan.where_sql}"
         )
         page_sql = f"SELECT id, score, {key_cols} FROM hits"
         page_params: list[object] = []
@@ -384,7 +470,7 @@ class EmbeddedIndex(Generations, SearchIndex):
                     "(id INTEGER PRIMARY KEY, score REAL, day TEXT, code TEXT, nocode INT)"
                 )
                 conn.execute("DELETE FROM hits")
-                conn.execute(f"INSERT INTO hits {base}", [*score_params, *params])
+                conn.execute(f"INSERT INTO hits {base}", params)
                 if any(t.fuzzy for t in query.terms):
                     # The exact forms carry the SCORE_EXACT bit; when the viewer may see enough of
                     # them, the records found only through a misread variant go (MISREAD_CUTOFF).
@@ -409,12 +495,22 @@ class EmbeddedIndex(Generations, SearchIndex):
         cursor = encode_cursor(rows[-1][2:]) if rows and len(rows) == query.size else None
         return SearchResult(hits, total, facets, (time.perf_counter() - started) * 1000, cursor)
 
-    def suggest(self, prefix: str, viewer: Viewer, field: str = "person_name", limit: int = 10) -> list[str]:
+    def suggest(
+        self,
+        prefix: str,
+        viewer: Viewer,
+        field: str = "person_name",
+        limit: int = 10,
+        exclude: frozenset[int] = frozenset(),
+    ) -> list[str]:
         pkey = check_suggest(prefix, field, limit)
         access = record_filter(viewer)
         if access.deny_all or not pkey:
             return []
         where, params = _access_sql(None, viewer)
+        if exclude:
+            where += " AND d.id NOT IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(sorted(exclude)))
         column, key_col = ("person_name", "name_key") if field == "person_name" else ("title", "title_key")
         sql = (
             f"SELECT d.{column} AS v, count(*) AS c FROM docs d WHERE {where} AND d.{key_col} >= ? AND d.{key_col} < ?"

@@ -2,7 +2,9 @@
 
 A query always carries its viewer: backends translate `archive.policy.record_filter(viewer)`
 into their own filter, and every number they return (hits, totals, facet counts, snippets,
-suggestions) is computed over the records that pass it. Scores are constants per matched
+suggestions) is computed over the records that pass it. Among those, text matches a record's
+content (page text, identity number) only where `archive.policy.content_filter(viewer)` lets the
+viewer read it; elsewhere only its catalogue fields match, so search is no oracle for hidden text. Scores are constants per matched
 clause, never collection statistics (BM25's IDF would let records the viewer cannot see
 change the order of those they can).
 """
@@ -14,6 +16,7 @@ import base64
 import binascii
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
@@ -21,7 +24,7 @@ from typing import Any
 
 from archive.codes import Secrecy
 from archive.errors import ArchiveError, ValidationError
-from archive.policy import AccessFilter, Viewer, record_filter
+from archive.policy import AccessFilter, ContentFilter, Viewer, content_filter, record_filter
 from search import analysis
 
 FACET_FIELDS = (
@@ -81,6 +84,10 @@ class SearchQuery:
     size: int = 10
     search_after: str | None = None  # the `cursor` of the previous result: deep paging
     include_destroyed: bool = False
+    # Set by search.service while the index lags the catalog: records left out whatever their index
+    # entry says, and records whose content must not match (the catalog says so; the index not yet).
+    exclude_ids: frozenset[int] = frozenset()
+    catalogue_only_ids: frozenset[int] = frozenset()
 
     def __post_init__(self) -> None:
         filters = {}
@@ -93,6 +100,8 @@ class SearchQuery:
             filters[name] = tuple(str(v) for v in vals)
         object.__setattr__(self, "filters", filters)
         object.__setattr__(self, "facets", tuple(self.facets))
+        object.__setattr__(self, "exclude_ids", frozenset(int(i) for i in self.exclude_ids))
+        object.__setattr__(self, "catalogue_only_ids", frozenset(int(i) for i in self.catalogue_only_ids))
         for f in self.facets:
             if f not in FACET_FIELDS:
                 raise ValidationError(f"unknown facet {f!r}; use one of {', '.join(FACET_FIELDS)}")
@@ -122,6 +131,27 @@ class SearchQuery:
     @property
     def access(self) -> AccessFilter:
         return record_filter(self.viewer, include_destroyed=self.include_destroyed)
+
+    @functools.cached_property
+    def readable(self) -> ContentFilter | bool:
+        """Whose content (page text, identity number) may match: every record this query may find
+        (True), none (False), or those `archive.policy.content_filter` lets through. The lag's
+        `catalogue_only_ids` come on top, for the backends to add."""
+        content = content_filter(self.viewer)
+        if content.everything:
+            return True
+        access = self.access
+        held = access.secrecy - CONTENTLESS_LEVELS
+        kinds = []
+        if access.categories is None or access.categories - content.own_rule:
+            kinds.append(content.levels)
+        if access.categories is None or access.categories & content.own_rule:
+            kinds.append(content.own_rule_levels)
+        if all(not held & levels for levels in kinds):
+            return False
+        if not access.include_destroyed and all(held <= levels for levels in kinds):
+            return True
+        return content
 
     @property
     def terms(self) -> list[analysis.Term]:
@@ -253,9 +283,15 @@ class SearchDocument:
         return self.category
 
     @property
-    def filing_text(self) -> str:
-        """The filing data searched as text beside the title and the pages."""
-        return " ".join((self.archival_code, self.doc_no, self.issuer, self.person_name, self.person_id))
+    def catalogue_text(self) -> str:
+        """The catalogue fields searched as text beside the title: matched for anyone who sees the record."""
+        return " ".join((self.archival_code, self.doc_no, self.issuer, self.person_name))
+
+    @property
+    def private_text(self) -> str:
+        """Filing data that is content (the identity number is not on the catalogue card): matched,
+        like the pages, only for viewers who may read the record's content."""
+        return self.person_id
 
     def canonical_json(self) -> bytes:
         """The document as JSON with sorted keys: what `digest` fingerprints (and a backend may store)."""
@@ -289,6 +325,7 @@ def digest_of(canonical_json: bytes) -> str:
 _DOC_SCALARS = tuple(f.name for f in dataclasses.fields(SearchDocument) if f.name != "pages")
 SECRECY_LEVELS = tuple(level.value for level in Secrecy)
 CONTENT_FIELDS = ("title", "doc_no", "issuer", "person_name", "person_id")
+CONTENTLESS_LEVELS = frozenset({"top_secret"})  # the index holds no text of these (ensure_indexable)
 
 
 def ensure_indexable(doc: SearchDocument) -> None:
@@ -338,8 +375,16 @@ class SearchIndex(abc.ABC):
     def search(self, query: SearchQuery) -> SearchResult: ...
 
     @abc.abstractmethod
-    def suggest(self, prefix: str, viewer: Viewer, field: str = "person_name", limit: int = 10) -> list[str]:
-        """Values of `field` starting with `prefix` among the records the viewer may see."""
+    def suggest(
+        self,
+        prefix: str,
+        viewer: Viewer,
+        field: str = "person_name",
+        limit: int = 10,
+        exclude: frozenset[int] = frozenset(),
+    ) -> list[str]:
+        """Values of `field` starting with `prefix` among the records the viewer may see, leaving out
+        `exclude` (records the index may hold as they were: search.service)."""
 
     @abc.abstractmethod
     def count(self) -> int:

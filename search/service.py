@@ -4,10 +4,13 @@ The service owns the policy of search, so every face follows the same rules:
 - **who may search at all**: the roles that work with records (archive.policy.READER_ROLES);
   the system administrator, the auditor and the security officer manage the system, its trail
   and its clearances, not the holdings;
-- **what each person finds**: the index filters by the person's clearance and scope already;
-  because it may lag the catalog by a few moments (a record just raised to a higher level, not
-  yet re-indexed), each hit is re-checked on the current catalog row and dropped when the
-  person may no longer see it, its snippets when they may not read it;
+- **what each person finds**: the index filters by the person's clearance and scope already, and
+  matches text in a record's content only where the person may read it (search.model);
+- **while the index lags the catalog** (a record changed, its outbox row not yet applied), the
+  index still holds the record as it was. Before asking it, the service reads the outbox: a lagging
+  record the person may not see now is left out of everything the index computes (hits, total,
+  facets), one whose content they may not read now matches on its catalogue fields only. Each hit
+  is also re-checked on the current catalog row (its snippets dropped when they may not read it);
 - **the trail**: every search writes one `search` event (query, filters, total, page), every
   export one `export` event, in the person's unit of work (so with their channel).
 """
@@ -25,15 +28,18 @@ from archive.codes import RecordStatus, Secrecy
 from archive.db import Catalog
 from archive.errors import Forbidden
 from archive.identity import Identity
-from archive.models import Record
+from archive.models import IndexOutbox, Record
 from archive.policy import READER_ROLES, Action, Viewer, allowed_actions, can_see, require
-from search.model import SearchIndex, SearchQuery, SearchResult
+from search.model import IndexUnavailable, SearchIndex, SearchQuery, SearchResult
 
 EXPORT_COLUMNS = ("archival_code", "title", "year", "category_code", "secrecy", "retention", "doc_no", "issuer",
                   "doc_date")
 EXPORT_MAX_ROWS = 1000
 EXPORT_PAGE = 100
 EXPORT_WINDOW = 10_000  # the deepest page the index pages through
+# Lagging records looked at per search. More than this many changes waiting for the index (an index
+# down for long, a mass re-classification) and search waits for it rather than count from stale entries.
+LAG_LIMIT = 5000
 
 
 def may_search(viewer: Viewer) -> bool:
@@ -62,7 +68,7 @@ class SearchService:
         require_search(identity.viewer)
         query = dataclasses.replace(query, viewer=identity.viewer)  # always as the person acting
         with self.catalog.session(identity) as session:
-            result = self._checked(session, query)
+            result = self._checked(session, self._lagging(session, query))
             audit.record(session, identity.username, "search", "", {
                 "q": query.text[:200], "filters": {k: list(v) for k, v in query.filters.items()},
                 "total": result.total, "page": query.page,
@@ -76,6 +82,7 @@ class SearchService:
         query = dataclasses.replace(query, viewer=identity.viewer, facets=(), search_after=None, size=EXPORT_PAGE)
         rows: list[list[Any]] = []
         with self.catalog.session(identity) as session:
+            query = self._lagging(session, query)
             for records in self._pages(session, query):
                 for record in records:
                     if Action.EXPORT in allowed_actions(identity.viewer, record):
@@ -90,9 +97,33 @@ class SearchService:
 
     def suggest(self, identity: Identity, prefix: str, field: str = "person_name", limit: int = 10) -> list[str]:
         require_search(identity.viewer)
-        return self.index.suggest(prefix, identity.viewer, field, limit)
+        with self.catalog.session(identity) as session:
+            lagging = self._lagging(session, SearchQuery(identity.viewer))
+        return self.index.suggest(prefix, identity.viewer, field, limit, exclude=lagging.exclude_ids)
 
     # -- the catalog as the last word ------------------------------------------------------------
+    def _lagging(self, session: Any, query: SearchQuery) -> SearchQuery:
+        """The query, told which records the index may still hold as they were before their last
+        change: those the person may not see now are left out, those whose content they may not
+        read now match on catalogue fields only (search.model.SearchQuery.exclude_ids)."""
+        pending = list(session.scalars(select(IndexOutbox.record_id).distinct().limit(LAG_LIMIT + 1)))
+        if not pending:
+            return query
+        if len(pending) > LAG_LIMIT:
+            raise IndexUnavailable("the search index is catching up with recent changes; try again shortly")
+        rows = {r.id: r for r in session.scalars(select(Record).where(Record.id.in_(pending)))}
+        access = query.access
+        exclude, catalogue_only = set(), set()
+        for record_id in pending:
+            record = rows.get(record_id)
+            if record is None or not access.matches(record):
+                exclude.add(record_id)
+            elif Action.VIEW_CONTENT not in allowed_actions(query.viewer, record):
+                catalogue_only.add(record_id)
+        return dataclasses.replace(
+            query, exclude_ids=query.exclude_ids | exclude, catalogue_only_ids=query.catalogue_only_ids | catalogue_only
+        )
+
     def _pages(self, session: Any, query: SearchQuery) -> Iterator[list[Record]]:
         page = 1
         while True:

@@ -25,6 +25,7 @@ directory and switches the CURRENT pointer with an atomic rename.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import itertools
 import json
@@ -64,7 +65,7 @@ from search.model import (
     ensure_indexable,
 )
 
-ANALYZER_VERSION = "2"  # 2: one positional `all` field, trigrams
+ANALYZER_VERSION = "3"  # 2: one positional `all` field, trigrams; 3: the catalogue view `cat`, `cattri`
 RAW_FIELDS = (
     "archival_code", "doc_no", "person_id", "category", "year", "retention", "secrecy", "fonds",
     "doc_type", "personnel_class", "business_step", "department", "status", "name_key", "title_key",
@@ -87,9 +88,12 @@ def _schema() -> tantivy.Schema:
     sb.add_integer_field("day", indexed=True, fast=True)
     sb.add_integer_field("sortkey", indexed=True, fast=True)
     sb.add_integer_field("has_dept", indexed=True)
-    for f in ("title", "all"):  # title alone for its bonus; title, filing data and pages in `all`
+    # title alone for its bonus; title, filing data and pages in `all`; title and catalogue fields in
+    # `cat`, the view matched where the viewer may not read the content; trigrams of each view
+    for f in ("title", "all", "cat"):
         sb.add_text_field(f, tokenizer_name="whitespace", index_option="position")
-    sb.add_text_field("tri", tokenizer_name="whitespace", index_option="basic")
+    for f in ("tri", "cattri"):
+        sb.add_text_field(f, tokenizer_name="whitespace", index_option="basic")
     for f in RAW_FIELDS:
         sb.add_text_field(f, fast=f in FAST_FIELDS, tokenizer_name="raw", index_option="basic")
     sb.add_text_field("digest", stored=True, tokenizer_name="raw", index_option="basic")
@@ -113,14 +117,18 @@ def _codekey(code: str, record_id: int) -> str:
     return f"{0 if code else 1}{code}\x01{record_id:012d}"
 
 
-def _texts(doc: SearchDocument) -> tuple[str, str, str]:
-    """The token strings of a record: title, all (title | filing data | pages), trigrams."""
-    title, meta, *pages = (
-        analysis.grams(analysis.normalise(t)) for t in (doc.title, doc.filing_text, *(p.text for p in doc.pages))
-    )
+TEXT_FIELDS = ("title", "all", "tri", "cat", "cattri")
+
+
+def _texts(doc: SearchDocument) -> tuple[str, str, str, str, str]:
+    """The token strings of a record (TEXT_FIELDS): title; all (title | catalogue | identity number
+    | pages) and its trigrams; cat (title | catalogue) and its trigrams."""
+    texts = (doc.title, doc.catalogue_text, doc.private_text, *(p.text for p in doc.pages))
+    title, meta, idno, *pages = (analysis.grams(analysis.normalise(t)) for t in texts)
     body = " ".join(p[0] for p in pages)
-    tri = " ".join(p[2] for p in (title, meta, *pages))
-    return title[0], FIELD_GAP.join((title[0], meta[0], body)), tri
+    tri = " ".join(p[2] for p in (title, meta, idno, *pages))
+    cat = FIELD_GAP.join((title[0], meta[0]))
+    return title[0], FIELD_GAP.join((cat, idno[0], body)), tri, cat, " ".join((title[2], meta[2]))
 
 
 def prepare(doc: SearchDocument) -> tuple:
@@ -146,7 +154,7 @@ def build(prepared: tuple) -> tantivy.Document:
     d.add_integer("day", day)
     d.add_integer("sortkey", (day << 32) | record_id)
     d.add_integer("has_dept", has_dept)
-    for f, v in zip(("title", "all", "tri"), texts, strict=True):
+    for f, v in zip(TEXT_FIELDS, texts, strict=True):
         d.add_text(f, v)
     for f, v in zip(RAW_FIELDS, raw, strict=True):
         d.add_text(f, v)
@@ -210,32 +218,91 @@ def _phrase(field: str, text: str, prefix: bool = False) -> tantivy.Query:
     return Q.phrase_query(SCHEMA, field, toks)
 
 
-def _contains(text: str) -> tantivy.Query:
+@dataclasses.dataclass(frozen=True)
+class _View:
+    """The fields a term is looked for in: the whole record, or its catalogue view."""
+
+    text: str
+    tri: str
+
+
+WHOLE, CATALOGUE = _View("all", "tri"), _View("cat", "cattri")
+
+
+def _contains(text: str, view: _View) -> tantivy.Query:
     """Records containing Chinese text of 2+ characters: its bigram, or all of its trigrams."""
     if len(text) == 2:
-        return Q.term_query(SCHEMA, "all", text)
-    return _all([Q.term_query(SCHEMA, "tri", g) for g in dict.fromkeys(analysis.trigrams(text))])
+        return Q.term_query(SCHEMA, view.text, text)
+    return _all([Q.term_query(SCHEMA, view.tri, g) for g in dict.fromkeys(analysis.trigrams(text))])
 
 
-def _exact(term: analysis.Term) -> tantivy.Query:
+def _exact(term: analysis.Term, view: _View) -> tantivy.Query:
     """One term as written: by grams when it is all Chinese, else a phrase over positions."""
     if term.cjk_only and len(term.text) >= 2:
-        return _contains(term.text)
-    return _phrase("all", term.text, term.prefix)
+        return _contains(term.text, view)
+    return _phrase(view.text, term.text, term.prefix)
 
 
-def _term_match(term: analysis.Term) -> tantivy.Query:
+def _term_match(term: analysis.Term, view: _View) -> tantivy.Query:
     """One term: exactly, or (CJK, 4+ characters) with one character misread. The exact form
     needs no clause of its own: the variant misreading the last character contains it."""
     if not term.fuzzy:
-        return _exact(term)
+        return _exact(term, view)
     alts = []
     for v in term.fuzzy:
-        parts = [_contains(p) for p in v.phrases]
+        parts = [_contains(p, view) for p in v.phrases]
         if v.skip is not None:
-            parts.append(Q.regex_query(SCHEMA, "tri", f"{v.skip[0]}.{v.skip[1]}"))
+            parts.append(Q.regex_query(SCHEMA, view.tri, f"{v.skip[0]}.{v.skip[1]}"))
         alts.append(_all(parts))
     return _any(alts)
+
+
+Readable = tantivy.Query | bool
+
+
+def _readable(query: SearchQuery) -> Readable:
+    """`archive.policy.ContentFilter` as a clause: the records whose content may match; True or
+    False when that is the same for every record."""
+    rule = query.readable
+    if rule is False:
+        return False
+    clauses: list[Clause] = []
+    if rule is not True:
+        # Unions of term queries, not term sets: these clauses recur in every level's query, and
+        # with term sets a search took twice as long (3,000 records, measured).
+        def one_of(field: str, values: Iterable[str]) -> tantivy.Query:
+            return _any([Q.term_query(SCHEMA, field, v) for v in sorted(values)])
+
+        own = one_of("category", rule.own_rule)
+        kinds = []
+        if rule.own_rule_levels:
+            kinds.append(_all([own, one_of("secrecy", rule.own_rule_levels)]))
+        if rule.levels:
+            kinds.append(Q.boolean_query([(MUST, one_of("secrecy", rule.levels)), (NOT, own)]))
+        clauses.append((MUST, _any(kinds)))
+        if not rule.destroyed:
+            clauses.append((NOT, Q.term_query(SCHEMA, "status", "destroyed")))
+    if query.catalogue_only_ids:
+        clauses.append((NOT, Q.term_set_query(SCHEMA, "id", sorted(query.catalogue_only_ids))))
+    return Q.boolean_query(clauses) if clauses else True
+
+
+def _where_readable(readable: Readable, q: tantivy.Query) -> tantivy.Query | None:
+    """`q` limited to the records whose content may match (None: to no record)."""
+    if readable is True:
+        return q
+    if readable is False:
+        return None
+    return _all([q, readable])
+
+
+def _either(readable: Readable, catalogue: tantivy.Query, whole: tantivy.Query) -> tantivy.Query:
+    """Met in the catalogue view, or in the whole record where its content may match."""
+    if readable is True:
+        return whole
+    if readable is False:
+        return catalogue
+    return _any([catalogue, _all([whole, readable])])
 
 
 Clause = tuple[tantivy.Occur, tantivy.Query]
@@ -246,24 +313,33 @@ class _Plan:
 
     def __init__(self, s: tantivy.Searcher, query: SearchQuery):
         terms = query.terms
-        self.match = _all([_term_match(t) for t in terms]) if terms else Q.all_query()
+        self.readable = readable = _readable(query)
+
+        def matching(term_query) -> tantivy.Query:
+            return _either(
+                readable,
+                _all([term_query(t, CATALOGUE) for t in terms]) if readable is not True else Q.empty_query(),
+                _all([term_query(t, WHOLE) for t in terms]) if readable is not False else Q.empty_query(),
+            )
+
+        self.match = matching(_term_match) if terms else Q.all_query()
         self.exact: tantivy.Query | None = None
         self.misreads = any(t.fuzzy for t in terms)  # the match adds misread variants
         self.bonus: list[tuple[float, tantivy.Query]] = []
         if terms:
-            exact = self.exact = _all([_exact(t) for t in terms])
+            exact = self.exact = matching(_exact)
             title = _all([_phrase("title", t.text, t.prefix) for t in terms])
-            key = _any(
-                [
-                    Q.term_query(SCHEMA, "name_key", analysis.key(query.text)),
-                    Q.term_query(SCHEMA, "person_id", analysis.person_id_key(query.text)),
-                    Q.term_query(SCHEMA, "doc_no", analysis.doc_no_key(query.text)),
-                    Q.term_query(SCHEMA, "archival_code", query.text.strip()),
-                ]
-            )
+            keys = [
+                Q.term_query(SCHEMA, "name_key", analysis.key(query.text)),
+                Q.term_query(SCHEMA, "doc_no", analysis.doc_no_key(query.text)),
+                Q.term_query(SCHEMA, "archival_code", query.text.strip()),
+            ]
+            person_id = Q.term_query(SCHEMA, "person_id", analysis.person_id_key(query.text))
+            person = _where_readable(readable, person_id)
+            key = _any(keys + ([person] if person is not None else []))
             # in LEVELS order: key, title, exact
             self.bonus = [(SCORE_KEY, key), (SCORE_TITLE, title), (SCORE_EXACT, exact)]
-        self.filters = _filters(s, query.access, query)
+        self.filters = _filters(s, query.access, query, readable)
 
     def matched(self, extra: Iterable[tantivy.Query] = (), match: tantivy.Query | None = None) -> tantivy.Query:
         """Every record found (by `match`, default the plan's) that the viewer may see. Unscored:
@@ -308,7 +384,9 @@ def _in_set(s: tantivy.Searcher, field: str, allowed: Iterable[str], known: Iter
     return [(MUST, Q.term_set_query(SCHEMA, field, allowed))]
 
 
-def _filters(s: tantivy.Searcher, access: AccessFilter, query: SearchQuery | None) -> list[Clause]:
+def _filters(
+    s: tantivy.Searcher, access: AccessFilter, query: SearchQuery | None, readable: Readable = True
+) -> list[Clause]:
     """`archive.policy.AccessFilter` as tantivy clauses, plus the query's own filters."""
     out = _in_set(s, "secrecy", access.secrecy, SECRECY_LEVELS)
     if access.categories is not None:
@@ -323,10 +401,15 @@ def _filters(s: tantivy.Searcher, access: AccessFilter, query: SearchQuery | Non
     if not access.include_destroyed and s.doc_freq("status", "destroyed"):
         out.append((NOT, Q.term_query(SCHEMA, "status", "destroyed")))
     if query is not None:
+        if query.exclude_ids:
+            out.append((NOT, Q.term_set_query(SCHEMA, "id", sorted(query.exclude_ids))))
         for field, values in query.key_filters().items():
             column = FILTER_COLUMNS.get(field, field)
             vals = [int(v) for v in values] if field == "id" else list(values)
-            out.append((MUST, Q.term_set_query(SCHEMA, column, vals)))
+            q = Q.term_set_query(SCHEMA, column, vals)
+            if field == "person_id":  # content: no filter on it where the viewer may not read it
+                q = _where_readable(readable, q) or Q.empty_query()
+            out.append((MUST, q))
         if query.date_from or query.date_to:
             lo = query.date_from.toordinal() if query.date_from else 1
             hi = query.date_to.toordinal() if query.date_to else dt.date.max.toordinal()
@@ -630,7 +713,10 @@ class TantivyIndex(Generations, SearchIndex):
         scores = self._scores(s, plan, [a for _, a in page])
         return [(a, scores[i], [k]) for i, (k, a) in enumerate(page)]
 
-    def suggest(self, prefix: str, viewer: Viewer, field: str = "person_name", limit: int = 10) -> list[str]:
+    def suggest(
+        self, prefix: str, viewer: Viewer, field: str = "person_name", limit: int = 10,
+        exclude: frozenset[int] = frozenset(),
+    ) -> list[str]:
         pkey = check_suggest(prefix, field, limit)
         access = record_filter(viewer)
         if _empty_access(access) or not pkey:
@@ -641,7 +727,8 @@ class TantivyIndex(Generations, SearchIndex):
         prefix = Q.regex_query(SCHEMA, key_col, _regex_escape(pkey) + ".*")
         with self._lock:
             s = self._searcher()
-            q = Q.boolean_query([(MUST, prefix), *_filters(s, access, None)])
+            left_out = [(NOT, Q.term_set_query(SCHEMA, "id", sorted(exclude)))] if exclude else []
+            q = Q.boolean_query([(MUST, prefix), *_filters(s, access, None), *left_out])
             out = s.aggregate(q, {"v": {"terms": {"field": value_col, "size": AGG_SIZE}}})
         return [v for v, _ in _buckets(out, "v")[:limit]]
 

@@ -1,7 +1,7 @@
 """Content-addressed objects on a local file system: the embedded, zero-service default.
 
 Layout under `root`:
-    ab/cd/<sha256>      content objects, read-only files
+    ab/cd/<sha256>      content objects, files readable by the owner only (0400, folders 0700)
     named/<name>        write-once named objects, read-only files
     locks/<sha256>.json legal hold / retention markers
     .tmp/               uploads in progress (same file system, so the final rename is atomic)
@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archive.errors import ArchiveError, Conflict, NotFound, ValidationError
+from archive.filemodes import private_dir
 from storage.base import (
     ObjectInfo,
     ObjectStore,
@@ -49,7 +50,7 @@ class LocalObjectStore(ObjectStore):
         self._locks = self.root / "locks"
         try:
             for d in (self.root, self._tmp, self._named, self._locks):
-                d.mkdir(parents=True, exist_ok=True)
+                private_dir(d)  # 0700: the scans of classified records are the service's alone
         except OSError as exc:
             raise ArchiveError(f"cannot use {self.root} as object store: {exc.strerror}") from None
 
@@ -89,7 +90,7 @@ class LocalObjectStore(ObjectStore):
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
-            os.chmod(tmp, 0o444)  # stored objects are immutable
+            os.chmod(tmp, 0o400)  # stored objects are immutable, and the service's alone
         except BaseException:
             os.unlink(tmp)
             raise
@@ -231,7 +232,7 @@ def _makedirs_durable(path: Path) -> None:
         path = path.parent
     for d in reversed(missing):
         with contextlib.suppress(FileExistsError):  # a concurrent put made it
-            d.mkdir()
+            d.mkdir(mode=0o700)
         _fsync_dir(d.parent)
 
 

@@ -192,7 +192,7 @@ def test_named_volumes_are_declared(compose, services):
 def test_dockerfile():
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert re.search(r"^FROM python:3\.11-slim-bookworm", text, re.M)
-    for package in ("tesseract-ocr-chi-sim", "tesseract-ocr-chi-tra", "fonts-noto-cjk", "ghostscript"):
+    for package in ("tesseract-ocr-chi-sim", "tesseract-ocr-chi-tra", "fonts-noto-cjk", "fonts-wqy-zenhei", "ghostscript"):
         assert package in text
     users = re.findall(r"^USER\s+(\S+)", text, re.M)
     assert users and users[-1] not in ("root", "0")

@@ -8,6 +8,7 @@ from flask import Flask, g, redirect, request, session, url_for
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
+from archive import filemodes
 from archive.config import Settings, load_settings
 from archive.db import Catalog
 from archive.identity import leave, through
@@ -48,7 +49,11 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     if not catalog.is_initialised():
         catalog.migrate()
     app.extensions["archive"] = Services(settings, catalog)
-    app.extensions["login_limiter"] = security.RateLimiter()
+    app.extensions["login_limiter"] = security.LoginLimiter(
+        account_limit=settings.login_lockout_after, account_window=settings.login_lockout_minutes * 60)
+    security.trust_proxies(app, settings.trusted_proxies)
+    for warning in filemodes.warnings(settings):  # a home or catalog others can read
+        app.logger.warning(warning)
 
     Babel(app, locale_selector=select_locale)
     csrf.init_app(app)
@@ -57,6 +62,7 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
         admin,
         api,
         api_config,  # noqa: F401 - adds the /api/v1/admin and shelving routes to api.bp
+        api_holdings,  # noqa: F401 - adds the /api/v1 arrangement routes (volumes, boxes, dossiers, print)
         api_loans,  # noqa: F401 - adds the /api/v1/loans routes to api.bp
         api_receiving,  # noqa: F401 - adds the /api/v1/transfers and /api/v1/personnel routes to api.bp
         api_retention,  # noqa: F401 - adds the /api/v1/retention routes to api.bp
@@ -77,6 +83,15 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     for module in (auth, dashboard, upload, review, search, records, volumes, loans, retention, audit, admin,
                    configuration, receiving):
         app.register_blueprint(module.bp)
+    from web.views import transfers  # 移交进馆 (state archive); receiving owns /transfers
+
+    app.register_blueprint(transfers.bp)
+    from web.views import catalogue  # 目录导入与导出 (issue 14)
+
+    app.register_blueprint(catalogue.bp)
+    from web.views import holdings  # 整理：案卷、档案盒、人事档案与打印 (issue 13)
+
+    app.register_blueprint(holdings.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, never with cookies
 

@@ -5,7 +5,6 @@ The web layer only authenticates; what the viewer may see is decided by archive.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -27,22 +26,16 @@ def services():
 PENDING = "pending_user"  # session key: password right but one-time; nothing else until it is changed
 
 
-def password_stamp(user: User) -> str:
-    """Kept in the session at login: a password changed (or reset) since ends the session."""
-    changed = user.password_changed_at
-    if changed is None:
-        return ""
-    if changed.tzinfo is None:  # SQLite hands back naive datetimes; every time stored is UTC
-        changed = changed.replace(tzinfo=dt.UTC)
-    return f"{changed.timestamp():.6f}"
+VERSION = "sv"  # session key: the account's session version at login (archive.accounts)
 
 
-def start_session(username: str, role: str, since: str) -> None:
+def start_session(username: str, role: str, version: int) -> None:
     """A fresh session after a successful login or password change (no fixation: the old one is
-    dropped). `since` is the password stamp of the account."""
+    dropped). `version` is the account's session version: a logout, a password change or reset,
+    or disabling the account raises it, and every session holding an older one ends."""
     lang = session.get("lang")
     session.clear()
-    session.update(user=username, role=role, since=since)
+    session.update({"user": username, "role": role, VERSION: version})
     if lang:
         session["lang"] = lang
     session.permanent = True
@@ -50,7 +43,8 @@ def start_session(username: str, role: str, since: str) -> None:
 
 def load_session_user() -> None:
     """Before each request: the logged-in user, re-read so that a disabled account, a changed
-    role or a password changed or reset elsewhere ends the session at once."""
+    role, a logout or a password changed or reset elsewhere ends the session at once (also for a
+    copy of the cookie: the server compares the session version, not just the signature)."""
     g.user, g.viewer, g.identity = None, None, None
     username = session.get("user")
     if not username or request.endpoint == "static":  # static files need no catalog look-up
@@ -61,7 +55,7 @@ def load_session_user() -> None:
         except Forbidden:
             user = None
         if (user is None or session.get("role") != user.role or user.must_change_password
-                or session.get("since", "") != password_stamp(user)):
+                or session.get(VERSION) != user.session_version):
             session.clear()  # log in again
             return
         db.expunge(user)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import uuid
+
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from archive.errors import ArchiveError, Conflict, Forbidden, NotFound, ValidationError
 
@@ -26,15 +28,28 @@ def titles() -> dict[int, str]:
     return {
         400: _("请求有误"), 401: _("请先登录"), 403: _("无权执行此操作"), 404: _("未找到"),
         405: _("不支持的请求方法"), 409: _("与当前状态冲突"), 413: _("上传文件过大"),
-        429: _("尝试次数过多，请稍后再试"), 500: _("系统内部错误"),
+        429: _("尝试次数过多，请稍后再试"), 500: _("系统内部错误"), 503: _("服务暂不可用"),
     }
+
+
+def request_id() -> str:
+    """A short id for this request, in the log line and in what the user is shown."""
+    if "request_id" not in g:
+        g.request_id = request.headers.get("X-Request-Id", "")[:32] or uuid.uuid4().hex[:12]
+    return g.request_id
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(ArchiveError)
     def archive_error(exc: ArchiveError):
-        status = next((code for cls, code in STATUS_OF.items() if isinstance(exc, cls)), 400)
-        return respond(status, str(exc))
+        status = next((code for cls, code in STATUS_OF.items() if isinstance(exc, cls)), None)
+        if status is not None:  # a refusal the user can act on: its own words
+            return respond(status, str(exc))
+        # A backend, configuration or integrity failure: its text names hosts, paths and engine
+        # internals, so it goes to the log and the user gets a request id to quote.
+        rid = request_id()
+        app.logger.error("backend failure [%s] on %s %s: %s", rid, request.method, request.path, exc)
+        return respond(503, _("后台服务暂不可用，请稍后再试（请求编号 %(rid)s）", rid=rid))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
@@ -43,9 +58,16 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         status = exc.code or 500
-        return respond(status, titles().get(status, exc.name))
+        body, code = respond(status, titles().get(status, exc.name))
+        response = app.make_response((body, code))
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:  # a 405 says what the path offers
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+        if status == 429 and exc.response is not None and "Retry-After" in exc.response.headers:
+            response.headers["Retry-After"] = exc.response.headers["Retry-After"]
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        app.logger.exception("unexpected error on %s %s", request.method, request.path)
-        return respond(500, titles()[500])
+        rid = request_id()
+        app.logger.exception("unexpected error [%s] on %s %s", rid, request.method, request.path)
+        return respond(500, f"{titles()[500]}（{rid}）")

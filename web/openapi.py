@@ -217,10 +217,12 @@ def _name(name: str) -> dict[str, Any]:
 
 
 def _jbody(props: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "object", "properties": props}
+    # Closed: a field the document does not name is refused (web.api_contract), so a client that
+    # sends, say, "approved_by" learns it has no effect instead of believing it named an approver.
+    schema: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
     if required:  # OpenAPI 3.0 wants a non-empty list or none at all
         schema["required"] = required
-    return {"required": True, "content": {"application/json": {"schema": schema}}}
+    return {"required": bool(required), "content": {"application/json": {"schema": schema}}}
 
 
 BINARY = {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}},
@@ -451,10 +453,13 @@ def retention_paths() -> dict[str, Any]:
             body=_jbody({"years": {"type": "integer", "minimum": 1, "maximum": 100}, "reason": text},
                         ["years", "reason"]))},
         "/api/v1/retention/records/{record_id}/secrecy-review": {"post": _op(
-            "Review a state secret: declassify, extend its term, or keep it (security officer)", "SecrecyReview",
+            "Review a state secret: declassify, downgrade to a lower level, extend its term, or keep it "
+            "(security officer; lowering needs the authority of the organ that set the level)", "SecrecyReview",
             params=[_p("record_id")], body=_jbody({
-                "outcome": {"type": "string", "enum": ["declassify", "extend", "keep"]}, "note": text,
-                "until": {"type": "string", "format": "date"}}, ["outcome"]))},
+                "outcome": {"type": "string", "enum": ["declassify", "downgrade", "extend", "keep"]}, "note": text,
+                "until": {"type": "string", "format": "date"},
+                "level": {"type": "string", "enum": ["public", "internal", "secret", "confidential"]},
+                "authority": {"type": "string", "maxLength": 500}}, ["outcome"]))},
         "/api/v1/retention/settings": {"get": _op("The life-cycle settings in force", "LifecycleSettings")},
         "/api/v1/retention/settings/{key}": {"post": _op(
             "Change one life-cycle setting (system administrator; legal minimums only made stricter)", "Setting",
@@ -546,6 +551,126 @@ def config_paths() -> dict[str, Any]:
     }
 
 
+# Arrangement (archive.arrangement, web/views/api_holdings.py)
+_ITEM = {"type": "object", "required": ["id", "sequence", "item_code", "title", "secrecy"], "properties": {
+    "id": INT, "sequence": NINT, "item_code": STR, "archival_code": NSTR, "doc_no": NSTR, "issuer": NSTR,
+    "title": NSTR, "date": STR, "pages": INT, "page_range": STR, "secrecy": STR, "personnel_class": NSTR,
+    "notes": NSTR}}
+_ARRANGED = {"type": "object", "required": ["volume", "items"], "properties": {
+    "volume": {"type": "object", "required": ["id", "archival_code", "kind", "title", "secrecy", "pages", "status"],
+               "properties": {"id": INT, "archival_code": STR, "kind": STR, "title": STR, "fonds": STR,
+                              "category": STR, "year": INT, "retention": STR, "secrecy": STR, "pages": INT,
+                              "status": STR, "date_range": NSTR, "location": STR, "case_no": NSTR,
+                              "case_state": NSTR, "closed_at": NSTR, "box_id": NINT}},
+    "items": {"type": "array", "items": _ITEM}, "records": {"type": "array", "items": _ITEM}}}
+SCHEMAS.update({
+    "ArrangedVolume": _ARRANGED,
+    "DossierContents": {"allOf": [_ARRANGED, _obj({"catalogue": {"type": "array", "items": {"type": "object"}}})]},
+    "DossierList": _obj({"dossiers": {"type": "array", "items": {"$ref": "#/components/schemas/DossierContents"}}}),
+    "Box": {"type": "object", "required": ["id", "code", "box_no", "year", "retention", "secrecy", "items"],
+            "properties": {"id": INT, "code": STR, "box_no": INT, "fonds": STR, "category": STR, "year": INT,
+                           "retention": STR, "secrecy": STR, "status": STR, "location": STR, "first_item": NINT,
+                           "last_item": NINT, "items": {"type": "array", "items": {"type": "object"}}}},
+    "Arrangement": _obj({"year": INT, "category": STR, "applied": {"type": "boolean"}, "items": INT, "placed": INT,
+                         "left": INT, "units": {"type": "array", "items": {"type": "object"}}}),
+})
+
+
+_YEAR = {"type": "integer", "minimum": 1900, "maximum": 2999}
+_CODE = {"type": "string", "maxLength": 20}
+_SERIES = {"fonds": _CODE, "category": _CODE, "year": _YEAR, "retention": _CODE, "org": _CODE,
+           "department": {"type": "string", "maxLength": 100}, "title": {"type": "string", "maxLength": 500}}
+
+
+def volume_create_op() -> dict[str, Any]:
+    """POST /api/v1/volumes (its GET lists volumes)."""
+    return _op("Create a volume of a series, or (kind case_file) the file of a case (archivists)", "ArrangedVolume",
+               status="201", body=_jbody({**_SERIES, "kind": {"type": "string", "enum": ["volume", "case_file"]},
+                                          "case_no": {"type": "string", "maxLength": 60}},
+                                         ["fonds", "year", "retention", "title"]))
+
+
+def holdings_paths() -> dict[str, Any]:
+    volume = [_p("volume_id")]
+    year, code, series = _YEAR, _CODE, _SERIES
+    reason = {"type": "string", "maxLength": 500}
+    ids = {**IDS, "minItems": 1, "maxItems": 500}
+    printable = {"content": {t: {"schema": {"type": "string", "format": "binary"}} for t in printouts_media()}}
+    return {
+        "/api/v1/volumes/{volume_id}/items": {
+            "get": _op("A volume and its items in order (序号), with their codes under it", "ArrangedVolume",
+                       params=volume),
+            "post": _op("Add items at the end (a dossier slots them by class; a closed case file needs a reason)",
+                        "ArrangedVolume", params=volume, body=_jbody({"record_ids": ids, "reason": reason},
+                                                                     ["record_ids"])),
+            "put": _op("Put the items in the order given (every item once)", "ArrangedVolume", params=volume,
+                       body=_jbody({"record_ids": ids}, ["record_ids"]))},
+        "/api/v1/volumes/{volume_id}/items/remove": {"post": _op(
+            "Take items out of a volume, with a reason", "ArrangedVolume", params=volume,
+            body=_jbody({"record_ids": ids, "reason": reason}, ["record_ids", "reason"]))},
+        "/api/v1/volumes/{volume_id}/items/move": {"post": _op(
+            "Move one item of this volume into another, with a reason; answers the receiving volume",
+            "ArrangedVolume", params=volume, body=_jbody({
+                "record_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                "to_volume_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}, "reason": reason},
+                ["record_id", "to_volume_id", "reason"]))},
+        "/api/v1/volumes/{volume_id}/split": {"post": _op(
+            "Items from 序号 `at` on go into a new volume of the series; answers the new volume", "ArrangedVolume",
+            params=volume, status="201", body=_jbody({
+                "at": {"type": "integer", "minimum": 1, "maximum": 100000},
+                "title": {"type": "string", "maxLength": 500}, "reason": reason}, ["at", "title", "reason"]))},
+        "/api/v1/volumes/{volume_id}/merge": {"post": _op(
+            "Append every item of the volume `source_id` to this one, with a reason", "ArrangedVolume",
+            params=volume, body=_jbody({"source_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                                        "reason": reason}, ["source_id", "reason"]))},
+        "/api/v1/volumes/{volume_id}/check": {"post": _op(
+            "Record the volume's check (the 备考表's 检查人 and date)", "ArrangedVolume", params=volume,
+            body=_jbody({"note": reason}, []))},
+        "/api/v1/volumes/{volume_id}/close": {"post": _op(
+            "Close a case file when its case closes (结案)", "ArrangedVolume", params=volume)},
+        "/api/v1/boxes": {"post": _op(
+            "Create a box for item-based filing (archivists)", "Box", status="201",
+            body=_jbody(series, ["fonds", "category", "year", "retention"]))},
+        "/api/v1/boxes/{box_id}": {"get": _op("A box and its items in item-number order", "Box",
+                                              params=[_p("box_id")])},
+        "/api/v1/boxes/{box_id}/items": {"post": _op(
+            "Put items of the box's series into it", "Box", params=[_p("box_id")],
+            body=_jbody({"record_ids": ids}, ["record_ids"]))},
+        "/api/v1/dossiers/lookup": {"post": _op(
+            "A person's dossier and its 目录, by identity number (sent in the body, never in the URL)",
+            "DossierContents", body=_jbody({"id_number": {"type": "string", "minLength": 1, "maxLength": 18}},
+                                           ["id_number"]))},
+        "/api/v1/dossiers/slot": {"post": _op(
+            "Slot loose personnel materials into their persons' dossiers by class (archivists)", "DossierList",
+            body=_jbody({"record_ids": ids}, ["record_ids"]))},
+        "/api/v1/arrange": {"post": _op(
+            "Propose (apply: carry out) the arrangement of a year's unarranged items by rule (archivists)",
+            "Arrangement", body=_jbody({"year": year, "category": code, "apply": {"type": "boolean"},
+                                        "box_pages": {"type": "integer", "minimum": 1, "maximum": 5000},
+                                        "volume_pages": {"type": "integer", "minimum": 1, "maximum": 5000}},
+                                       ["year", "category"]))},
+        "/api/v1/print": {"post": _op(
+            "A printout: 归档章 (stamp), 归档文件目录 (catalogue, target YEAR/CATEGORY[/RETENTION]), 案卷目录 "
+            "(volume-list), 卷内文件目录 (contents), 备考表 (backsheet), box-label, 人事档案目录 (dossier, target an "
+            "identity number); PDF/A, or XLSX for the tables", printable, body=_jbody({
+                "kind": {"type": "string", "enum": list(printouts_kinds())},
+                "target": {"type": "string", "minLength": 1, "maxLength": 100},
+                "format": {"type": "string", "enum": ["pdf", "xlsx"]}}, ["kind", "target"]))},
+    }
+
+
+def printouts_kinds() -> tuple[str, ...]:
+    from archive.arrangement.printouts import KINDS
+
+    return KINDS
+
+
+def printouts_media() -> list[str]:
+    from archive.arrangement.printouts import MEDIA
+
+    return list(MEDIA.values())
+
+
 def document() -> dict[str, Any]:
     search_params = [
         _q("q", {"type": "string", "maxLength": 1000}, "words, an archival code, a document number or a name"),
@@ -614,7 +739,8 @@ def document() -> dict[str, Any]:
                 body=_jbody({"clearance": STR, "departments": {"type": "array", "items": STR},
                              "categories": {"type": "array", "items": STR}}, ["clearance"]))},
             "/api/v1/volumes": {"get": _op("Volumes the user may see, with shelf positions", "Volumes",
-                                           params=[_q("page", {"type": "integer", "minimum": 1, "maximum": 10000})])},
+                                           params=[_q("page", {"type": "integer", "minimum": 1, "maximum": 10000})]),
+                                "post": volume_create_op()},
             "/api/v1/volumes/{volume_id}": {"get": _op("One volume and the records bound in it", "VolumeDetail",
                                                        params=[_p("volume_id")])},
             "/api/v1/review": {"get": _op("The review queue (archivists)", "Review")},
@@ -629,5 +755,6 @@ def document() -> dict[str, Any]:
             **receiving_paths(),
             **retention_paths(),
             **config_paths(),
+            **holdings_paths(),
         },
     }

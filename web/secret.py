@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from archive.filemodes import private_dir
+
 
 def secret_key(configured: str, home: Path) -> str:
     if configured:
@@ -13,7 +15,7 @@ def secret_key(configured: str, home: Path) -> str:
     path = home / "secret_key"
     if path.exists():
         return path.read_text(encoding="ascii").strip()
-    home.mkdir(parents=True, exist_ok=True)
+    private_dir(home)  # 0700: the home holds the catalog, the scans and this key
     key = secrets.token_hex(32)
     # O_EXCL: two processes starting together must not each write a different key.
     try:

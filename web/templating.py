@@ -9,7 +9,16 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from archive.codes import DEFAULT_CATEGORIES, RETENTION_ZH, ROLE_ZH, SECRECY_ZH, Retention, Role, Secrecy
+from archive.codes import (
+    DEFAULT_CATEGORIES,
+    RECORD_STATUS_LABELS,
+    RETENTION_ZH,
+    ROLE_ZH,
+    SECRECY_ZH,
+    Retention,
+    Role,
+    Secrecy,
+)
 from archive.lending.personnel import PERSONNEL
 from archive.policy import METADATA_ROLES, READER_ROLES, Action, in_scope, may
 from retention.schedule import may_approve as schedule_approver
@@ -68,6 +77,12 @@ def form_label(code: str) -> str:
     return {"reading_room": _("阅档室查阅"), "electronic": _("在线查阅"), "loan": _("实物借出")}.get(code, code)
 
 
+def record_status_label(code: str) -> str:
+    """A record's state in words (已归档, 已移交进馆…), in the page's language."""
+    zh, en = RECORD_STATUS_LABELS.get(code, (code, code))
+    return zh if str(get_locale()).startswith("zh") else en
+
+
 def status_label(code: str) -> str:
     return {
         "pending": _("待审批"), "approved": _("已批准"), "rejected": _("已驳回"), "issued": _("已出借"),
@@ -105,7 +120,10 @@ def navigation() -> list[tuple[str, str]]:
         items += [("search.page", _("检索")), ("volumes.index", _("案卷")), ("loans.index", _("借阅")),
                   ("receiving.transfers", _("档案移交"))]  # departments hand over, heads sign, archivists receive
     if may(viewer, Action.FILE):
-        items += [("upload.page", _("上传")), ("review.queue", _("待审核"))]
+        items += [("upload.page", _("上传")), ("review.queue", _("待审核")), ("holdings.index", _("整理")),
+                  ("catalogue.import_page", _("目录导入"))]
+    if may(viewer, Action.EXPORT):
+        items.append(("catalogue.export_page", _("目录导出")))
         if in_scope(viewer, PERSONNEL, ""):  # the personnel archivist
             items.append(("receiving.personnel_page", _("人事档案接收与转递")))
     if viewer.role in METADATA_ROLES:  # recusal from personnel files; the security officer declares for others
@@ -114,6 +132,8 @@ def navigation() -> list[tuple[str, str]]:
         items.append(("loans.matrix", _("审批矩阵")))
     if any(may(viewer, a) for a in (Action.FILE, Action.APPRAISE, Action.APPROVE, Action.WITNESS, Action.READ_AUDIT)):
         items.append(("retention.index", _("保管与销毁")))
+    if may(viewer, Action.FILE) or viewer.role.value in ("auditor", "office_director", "leader", "director"):
+        items.append(("state_transfers.index", _("移交进馆")))  # to the state archive (retention.state_transfer)
     if may(viewer, Action.READ_AUDIT):
         items.append(("audit.trail", _("审计")))
     if may(viewer, Action.MANAGE_ACCOUNTS) or may(viewer, Action.MANAGE_CLEARANCES):
@@ -135,6 +155,7 @@ def template_helpers() -> dict:
         "role_label": role_label,
         "form_label": form_label,
         "status_label": status_label,
+        "record_status_label": record_status_label,
         "register_label": register_label,
         "list_label": list_label,
         "snippet": snippet,

@@ -1,4 +1,4 @@
-"""`archive loan|register|inventory|volume|transfer|personnel|extract|relation …`.
+"""`archive loan|register|inventory|volume|handover|personnel|extract|relation …`.
 
 Every command acts as the logged-in person (`archive login` or ARCHIVE_TOKEN, archive.cli
 `ctx.identity()`): the same services, policy and audit as the web and the API. No option names
@@ -364,9 +364,9 @@ def volume_labels(ctx: Context, volumes: tuple[int, ...], shelves: tuple[str, ..
     click.echo(f"{output} ({len(volumes) + len(shelves)})")
 
 
-# -- transfers (移交) ----------------------------------------------------------------------------------
-@click.group("transfer", help="移交登记与接收 / transfer registers and receiving")
-def transfer_group() -> None:
+# -- departments' hand-over to the archive room (归档移交); `archive transfer` is the state archive's --------
+@click.group("handover", help="归档移交登记与接收 / departments' hand-over registers and receiving")
+def handover_group() -> None:
     pass
 
 
@@ -403,7 +403,7 @@ def _line(line: dict) -> dict:
             "transaction_no": line.get("transaction_no", "")}
 
 
-@transfer_group.command("submit", help="提交移交登记表（移交人）/ submit a transfer register (person handing over)")
+@handover_group.command("submit", help="提交移交登记表（移交人）/ submit a transfer register (person handing over)")
 @click.option("--department", required=True, help="移交部门 / department")
 @click.option("--year", type=int, required=True, help="年度 / year")
 @click.option("--category", required=True, help="门类代码 / category code, e.g. SB")
@@ -423,7 +423,7 @@ def transfer_submit(ctx: Context, department: str, year: int, category: str, lin
     _emit(data, as_json, lambda: _register_text(data))
 
 
-@transfer_group.command("sign", help="部门负责人签字 / the department head signs")
+@handover_group.command("sign", help="部门负责人签字 / the department head signs")
 @click.argument("register_id", type=int)
 @as_json
 @pass_ctx
@@ -432,7 +432,7 @@ def transfer_sign(ctx: Context, register_id: int, as_json: bool) -> None:
     _emit(data, as_json, lambda: _register_line(data))
 
 
-@transfer_group.command("check", help="逐件核对到件（档案员）/ check what arrived (archivists)")
+@handover_group.command("check", help="逐件核对到件（档案员）/ check what arrived (archivists)")
 @click.argument("register_id", type=int)
 @click.option("--arrived", "arrived", multiple=True, help="档号=页数 / CODE=PAGES counted (repeatable)")
 @click.option("--arrivals", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -466,7 +466,7 @@ def transfer_check(ctx: Context, register_id: int, arrived: tuple[str, ...], arr
     _emit(data, as_json, text)
 
 
-@transfer_group.command("decide", help="接收或退回一件（档案员）/ accept or reject one item (archivists)")
+@handover_group.command("decide", help="接收或退回一件（档案员）/ accept or reject one item (archivists)")
 @click.argument("register_id", type=int)
 @click.argument("archival_code")
 @click.argument("decision", type=click.Choice(transfers.DECISIONS))
@@ -481,7 +481,7 @@ def transfer_decide(ctx: Context, register_id: int, archival_code: str, decision
     _emit(data, as_json, lambda: _register_text(data))
 
 
-@transfer_group.command("list", help="列出移交登记表 / list transfer registers")
+@handover_group.command("list", help="列出移交登记表 / list transfer registers")
 @click.option("--status", type=click.Choice(receiving.REGISTER_STATUSES))
 @as_json
 @pass_ctx
@@ -490,7 +490,7 @@ def transfer_list(ctx: Context, status: str | None, as_json: bool) -> None:
     _emit(rows, as_json, lambda: "\n".join(_register_line(r) for r in rows) or "（无 none）")
 
 
-@transfer_group.command("show", help="查看移交登记表 / show a transfer register")
+@handover_group.command("show", help="查看移交登记表 / show a transfer register")
 @click.argument("register_id", type=int)
 @as_json
 @pass_ctx
@@ -499,7 +499,7 @@ def transfer_show(ctx: Context, register_id: int, as_json: bool) -> None:
     _emit(data, as_json, lambda: _register_text(data))
 
 
-@transfer_group.command("filing-status", help="上年度归档进度与期限 / last year's filing and its deadline")
+@handover_group.command("filing-status", help="上年度归档进度与期限 / last year's filing and its deadline")
 @as_json
 @pass_ctx
 def transfer_filing_status(ctx: Context, as_json: bool) -> None:
@@ -680,3 +680,10 @@ def relation_list(ctx: Context, for_user: str | None, as_json: bool) -> None:
     _emit(rows, as_json, lambda: "\n".join(
         f"{r['id']:>4} {label('relation', r['relation'])} {r['person_name']} {r['person_id_number']}"
         for r in rows) or "（无 none）")
+
+
+# Arrangement adds create, add, remove, reorder, move-item, split, merge, check and close to this
+# group, and a `show` that lists the items in order (archive.arrangement.cli).
+from archive.arrangement.cli import attach_volume_commands  # noqa: E402
+
+attach_volume_commands(volume_group)

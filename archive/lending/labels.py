@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from archive import audit
+from archive import audit, paper
 from archive.errors import ValidationError
 from archive.lending.access import Who, acting_for, visible_volume
 from archive.lending.store import parse_path
@@ -46,13 +46,10 @@ def _render(items: list[tuple[str, str]]) -> bytes:
     from reportlab.graphics.barcode.qr import QrCodeWidget
     from reportlab.graphics.shapes import Drawing
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
 
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     out = io.BytesIO()
-    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf = paper.canvas(out, pagesize=A4, title="档案标签")
+    font = paper.font()
     width, height = A4
     margin_x = (width - COLUMNS * LABEL_W) / 2
     margin_y = (height - ROWS * LABEL_H) / 2
@@ -66,11 +63,12 @@ def _render(items: list[tuple[str, str]]) -> bytes:
         x0, y0, x1, y1 = widget.getBounds()
         size = LABEL_H - 10
         drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+        drawing.initialFontName = font  # else the renderer names an unembedded Helvetica
         drawing.add(widget)
         renderPDF.draw(drawing, pdf, x + 5, y + 5)
-        pdf.setFont("STSong-Light", 8)
+        pdf.setFont(font, 8)
         pdf.drawString(x + size + 10, y + LABEL_H / 2 + 4, code)
         pdf.drawString(x + size + 10, y + LABEL_H / 2 - 8, note)
     pdf.showPage()
     pdf.save()
-    return out.getvalue()
+    return paper.pdfa_bytes(out.getvalue())

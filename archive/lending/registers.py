@@ -1,5 +1,5 @@
 """The registers the archivist prints: consultation (查阅登记簿), loans (借阅登记簿), store in/out
-(出入库登记表) and the overdue list; as rows, CSV, XLSX or a PDF with CJK fonts.
+(出入库登记表) and the overdue list; as rows, CSV, XLSX (archive.tabular) or PDF/A (archive.paper).
 
 Rows are filtered through archive.policy: a row about a record or volume the viewer may not see
 is left out (it does not exist for them), and no top-secret title is ever written to a file.
@@ -7,13 +7,10 @@ is left out (it does not exist for them), and no top-secret title is ever writte
 
 from __future__ import annotations
 
-import csv
-import io
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import audit
+from archive import audit, paper, tabular
 from archive.clock import today
 from archive.codes import SECRECY_ZH, Secrecy
 from archive.errors import ValidationError
@@ -132,45 +129,12 @@ def export(session: Session, who: Who, kind: str, fmt: str) -> bytes:
 
 
 def to_csv(_title: str, columns: list[str], data: list[list[str]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(columns)
-    writer.writerows(data)
-    return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
+    return tabular.to_csv(columns, data)  # BOM for Excel; purposes that look like formulas stay text
 
 
 def to_xlsx(title: str, columns: list[str], data: list[list[str]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title
-    sheet.append(columns)
-    for row in data:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return tabular.to_xlsx(title, columns, data)
 
 
 def to_pdf(title: str, columns: list[str], data: list[list[str]]) -> bytes:
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))  # built in: no font file needed
-    cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=8, leading=10, wordWrap="CJK")
-    head = ParagraphStyle("head", fontName="STSong-Light", fontSize=16, leading=20, alignment=1)
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=landscape(A4), title=title, leftMargin=28, rightMargin=28)
-    table = Table([[Paragraph(str(c), cell) for c in row] for row in [columns, *data]], repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
-    doc.build([Paragraph(title, head), Spacer(1, 12), table])
-    return out.getvalue()
+    return paper.document(title, [], [("", columns, data)], landscape=True)

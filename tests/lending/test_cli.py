@@ -155,27 +155,27 @@ def test_transfer_registers_on_the_command_line(bureau, tmp_path):
     lines.write_text("档号,题名,页数,业务流水号\n" + f"{code},养老待遇核定,30,T001\nJ001-SB·2025-D100-002,参保登记,12,T002\n",
                      encoding="utf-8")
     act("wang")
-    submitted = ok("transfer", "submit", "--department", "YLK", "--year", "2025", "--category", "SB",
+    submitted = ok("handover", "submit", "--department", "YLK", "--year", "2025", "--category", "SB",
                    "--lines-csv", str(lines))
     assert submitted["status"] == "unsigned" and len(submitted["items"]) == 2
     rid = str(submitted["id"])
-    assert run("transfer", "sign", rid).returncode != 0  # the person handing over is not the head
+    assert run("handover", "sign", rid).returncode != 0  # the person handing over is not the head
     act("head_ylk")
-    assert ok("transfer", "sign", rid)["dept_head"] == "head_ylk"
+    assert ok("handover", "sign", rid)["dept_head"] == "head_ylk"
     act("wang")
-    assert run("transfer", "check", rid, "--arrived", f"{code}=30").returncode != 0  # archivists receive
+    assert run("handover", "check", rid, "--arrived", f"{code}=30").returncode != 0  # archivists receive
     act("arch")
     txns = tmp_path / "txns.csv"
     txns.write_text("业务流水号\nT001\nT003\n", encoding="utf-8")
-    checked = ok("transfer", "check", rid, "--arrived", f"{code}=30", "--transactions", str(txns))
+    checked = ok("handover", "check", rid, "--arrived", f"{code}=30", "--transactions", str(txns))
     assert checked["transactions_without_item"] == ["T003"]
     assert "J001-SB·2025-D100-002" in checked["problems"]
-    ok("transfer", "decide", rid, "J001-SB·2025-D100-002", "reject", "--reason", "未到")
-    done = ok("transfer", "decide", rid, code, "accept", "--shelf", "K2-01-01-01-01")
+    ok("handover", "decide", rid, "J001-SB·2025-D100-002", "reject", "--reason", "未到")
+    done = ok("handover", "decide", rid, code, "accept", "--shelf", "K2-01-01-01-01")
     assert done["status"] == "closed"
-    listed = run("transfer", "list")
+    listed = run("handover", "list")
     assert listed.returncode == 0 and "closed" in listed.stdout
-    assert ok("transfer", "filing-status")["year"] >= 2024
+    assert ok("handover", "filing-status")["year"] >= 2024
 
 
 def test_personnel_intake_on_the_command_line(bureau):

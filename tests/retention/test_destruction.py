@@ -130,7 +130,7 @@ def test_hold_blocks_destruction_and_is_rechecked_at_execution(world, store):
         run(world, store, register_id)
     assert_nothing_destroyed(world, ids)
     with world["catalog"].session() as s:
-        holds.release(s, person(world, "arch"), hold_id=second.id, reason="诉讼结束")
+        holds.release(s, person(world, "boss"), hold_id=second.id, reason="诉讼结束")  # its placer
     with pytest.raises(Conflict, match="under hold"):  # the other hold still covers it
         run(world, store, register_id)
     with world["catalog"].session() as s:

@@ -51,7 +51,7 @@ def test_every_scope_and_nesting(world, store):
         with pytest.raises(Conflict):
             holds.release(s, person(world, "arch"), hold_id=h_record.id, reason="again")
         assert holds.is_held(s, loose)
-        holds.release(s, person(world, "arch"), hold_id=h_query.id, reason="done")
+        holds.release(s, person(world, "lead"), hold_id=h_query.id, reason="done")  # its placer
         assert not holds.is_held(s, loose)
         assert [h.id for h in holds.active_holds(s, at=h_query.placed_at)] == [h_volume.id, h_query.id, h_record.id]
 

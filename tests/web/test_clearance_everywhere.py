@@ -12,10 +12,13 @@ no body may contain the marker of a level that archive.policy.can_see refuses th
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import shutil
+import subprocess
 import types
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 
@@ -43,14 +46,21 @@ USERS |= {"staff_public": ("staff", "public"), "archivist_top": ("archivist", "t
           "director_top": ("director", "top_secret"), "auditor_top": ("auditor", "top_secret"),
           "requester_top": ("staff", "top_secret"), "appraiser_a": ("appraiser", "top_secret"),
           "appraiser_b": ("appraiser", "top_secret"), "appraiser_c": ("appraiser", "top_secret")}
+# Scope as well as clearance: cleared for everything but scoped to social insurance, these users
+# may see none of the seeded 文书 (WS) items, whatever their level.
+SCOPES = {"staff_sb_top": ["SB"], "archivist_sb_top": ["SB"]}
+USERS |= {"staff_sb_top": ("staff", "top_secret"), "archivist_sb_top": ("archivist", "top_secret")}
 
 # How to fill the path parameters of GET routes. A new parameter name fails test_every_route_is_covered
 # until it is added here, so no route escapes the sweep.
 PARAMS = ("record_id", "volume_id", "request_id", "page_no", "check_id", "batch_id", "register_id", "kind")
 REGISTER_KINDS = ("loans", "consultation", "inout", "overdue")
-# Query strings that make a route answer in a form the sweep can read (binary PDF/XLSX are compressed).
-VARIANTS = {"/retention/report": ("?format=csv",), "/api/v1/retention/report": ("", "?format=csv"),
-            "/loans/registers/<kind>": ("?format=csv",), "/api/v1/loans/registers/<kind>": ("?format=csv",),
+# Every format a route answers in: PDFs and workbooks are read back as text (body_text) before the
+# markers are looked for, so a printout or an export cannot show what the page hides.
+VARIANTS = {"/retention/report": ("?format=csv", "?format=xlsx", "?format=pdf"),
+            "/api/v1/retention/report": ("", "?format=csv", "?format=xlsx", "?format=pdf"),
+            "/loans/registers/<kind>": ("?format=csv", "?format=xlsx", "?format=pdf"),
+            "/api/v1/loans/registers/<kind>": ("?format=csv", "?format=xlsx", "?format=pdf"),
             "/search": ("", "?q=QZV"), "/api/v1/search": ("?q=QZV",)}
 SKIP = {"static", "auth.logout"}
 
@@ -64,7 +74,8 @@ def _seed(home, template) -> dict:
     with catalog.session() as s:
         seed.seed_defaults(s, "test")
         for name, (role, clearance) in USERS.items():
-            users.add_user(s, actor="test", username=name, role=role, clearance=clearance, password=PASSWORD)
+            users.add_user(s, actor="test", username=name, role=role, clearance=clearance, password=PASSWORD,
+                           categories=SCOPES.get(name))
         fonds = s.execute(select(Fonds).where(Fonds.code == "J001")).scalar_one()
         shelf = Location(path=f"{ROOM}-01-01-1-1", room=ROOM, row="01", column="01", section="1", layer="1")
         s.add(shelf)
@@ -131,7 +142,7 @@ def sweep_app(world):
 def seen_levels(username: str) -> set[str]:
     role, clearance = USERS[username]
     viewer = Viewer.of(types.SimpleNamespace(username=username, role=role, clearance=clearance, departments=[],
-                                             categories=[]))
+                                             categories=SCOPES.get(username, [])))
     return {level for level in LEVELS
             if can_see(viewer, types.SimpleNamespace(secrecy=level, category_code="WS", department="", status="filed"))}
 
@@ -153,6 +164,21 @@ def urls_for(rule, ids: dict, level: str) -> list[str]:
     return [p + suffix for p in paths for suffix in VARIANTS.get(rule.rule, ("",))]
 
 
+def body_text(response) -> str:
+    """What a person reads in the answer: the text of a page, a CSV, a PDF or a workbook."""
+    data = response.get_data()
+    if response.mimetype == "application/pdf":
+        out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True, check=True)
+        return out.stdout.decode()
+    if response.mimetype.endswith("spreadsheetml.sheet"):
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        return "\n".join(str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                         for cell in row if cell is not None)
+    if response.mimetype.startswith("image/"):
+        return ""
+    return response.get_data(as_text=True)
+
+
 def leaks(body: str, allowed: set[str]) -> list[str]:
     return [level for level in LEVELS if level not in allowed and MARK[level] in body]
 
@@ -170,6 +196,11 @@ def test_markers_are_seeded_where_they_can_be_seen(sweep_app, world):
     for level in LEVELS:
         body = client.get(f"/records/{world['ids']['record'][level]}").get_data(as_text=True)
         assert MARK[level] in body, level
+    # ...and the sweep reads printouts: the consultation register as a PDF and a workbook names them.
+    for fmt in ("pdf", "xlsx"):
+        printed = body_text(client.get(f"/loans/registers/consultation?format={fmt}"))
+        assert all(MARK[level] in printed for level in LEVELS), (fmt, printed[:300])
+    assert seen_levels("staff_sb_top") == set()  # scope, not clearance, hides the WS items from them
 
 
 def _is_per_item(rule) -> bool:
@@ -191,8 +222,7 @@ def test_no_page_shows_more_than_clearance(sweep_app, world, username):
             for url in urls_for(rule, ids, level):
                 headers = bearer if url.startswith("/api/") else {}
                 response = client.get(url, headers=headers)
-                binary = response.mimetype.startswith("image/") or response.mimetype == "application/pdf"
-                body = "" if binary else response.get_data(as_text=True)
+                body = body_text(response)
                 if response.status_code >= 500:
                     problems.append(f"{url}: {response.status_code}")
                 found = leaks(body, allowed)

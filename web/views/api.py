@@ -12,6 +12,7 @@ from archive.dashboard import stats
 from archive.errors import Forbidden, ValidationError
 from archive.policy import Action, require
 from ingest.corrections import correct, review_queue
+from web.api_contract import check_request
 from web.auth import services, set_user
 from web.exports import export_csv
 from web.openapi import document
@@ -21,6 +22,7 @@ from web.uploads import accept, ids_of, statuses
 from web.views.volumes import list_volumes, volume_detail
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp.before_request(check_request)
 MAX_OFFSET = 10**9  # beyond the trail's length anyway; bigger numbers overflow the database
 
 

@@ -158,10 +158,11 @@ def retention_extend(record_id: int):
 @bp.post("/retention/records/<int:record_id>/secrecy-review")
 @token_required
 def retention_secrecy_review(record_id: int):
-    data = _body(outcome=str, note=str, until=str)
+    data = _body(outcome=str, note=str, until=str, level=str, authority=str)
     with services().unit_of_work(g.identity) as db:
         return jsonify(life.review_secrecy(db, g.identity, record_id, outcome=data.get("outcome"),
-                                           note=data.get("note", ""), until=data.get("until")))
+                                           note=data.get("note", ""), until=data.get("until"),
+                                           level=data.get("level"), authority=data.get("authority", "")))
 
 
 @bp.get("/retention/settings")

@@ -25,33 +25,42 @@ from archive.errors import Forbidden
 from archive.identity import active_user
 from archive.users import MIN_PASSWORD, AccountLocked, WeakPassword
 from web.app import LANGUAGES
-from web.auth import PENDING, password_stamp, services, start_session
-from web.security import RateLimiter
+from web.auth import PENDING, services, start_session
+from web.security import LoginLimiter, safe_next
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
     # Only local paths: an open redirect after login would help phishing.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("dashboard.home")
+    return safe_next(target) or url_for("dashboard.home")
 
 
-def _limiter_check() -> tuple[RateLimiter, str]:
+def _limiter_check() -> tuple[LoginLimiter, str]:
     limiter, address = current_app.extensions["login_limiter"], request.remote_addr or "?"
     if limiter.blocked(address):
         abort(429)
     return limiter, address
 
 
-def _refused(exc: Forbidden) -> str:
-    return _("账户已锁定，请稍后再试") if isinstance(exc, AccountLocked) else _("用户名或密码错误")
+def _refused(exc: Forbidden, limiter: LoginLimiter, username: str) -> str:
+    # An unknown name is "locked" after as many failures as a real account: the lock tells nothing.
+    if isinstance(exc, AccountLocked) or limiter.account_locked(username):
+        return _("账户已锁定，请稍后再试")
+    return _("用户名或密码错误")
 
 
-def _signed_in(db, username: str) -> tuple[str, str, str]:
+def _weak(exc: WeakPassword) -> str:
+    return {
+        "one_class": _("新密码不能只由一类字符组成：请混用字母、数字或符号"),
+        "common": _("新密码过于常见或容易猜到，请换一个"),
+        "personal": _("新密码不能是用户名（或其变形）"),
+    }.get(exc.reason) or _("新密码至少需要 %(n)s 个字符", n=MIN_PASSWORD)
+
+
+def _signed_in(db, username: str) -> tuple[str, str, int]:
     user = active_user(db, username)
-    return user.username, user.role, password_stamp(user)
+    return user.username, user.role, user.session_version
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -72,11 +81,12 @@ def login():
             session[PENDING] = username
             if lang:
                 session["lang"] = lang
-            return redirect(url_for("auth.password", next=request.args.get("next") or None))
+            return redirect(url_for("auth.password", next=safe_next(request.args.get("next"))))
         except Forbidden as exc:
-            limiter.failed(address)
-            error = _refused(exc)
+            error = _refused(exc, limiter, username)
+            limiter.failed(address, username)
         else:
+            limiter.succeeded(username)
             start_session(*fresh)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("login.html", error=error, username=username), (401 if error else 200)
@@ -108,13 +118,13 @@ def password():
                                                new_password=new)
                         fresh = _signed_in(db, who.username)
             except AccountLocked as exc:
-                limiter.failed(address)
-                error = _refused(exc)
+                error = _refused(exc, limiter, _username(identity, pending))
+                limiter.failed(address, _username(identity, pending))
             except Forbidden:
-                limiter.failed(address)
+                limiter.failed(address, _username(identity, pending))
                 error = _("原密码错误")
-            except WeakPassword:
-                error = _("新密码至少需要 %(n)s 个字符", n=MIN_PASSWORD)
+            except WeakPassword as exc:
+                error = _weak(exc)
             except accounts.PasswordUnchanged:
                 error = _("新密码不能与原密码相同")
             else:
@@ -123,6 +133,10 @@ def password():
                 return redirect(_safe_next(request.args.get("next")))
     return render_template("password.html", error=error, pending=pending if identity is None else None,
                            min_length=MIN_PASSWORD), (400 if error else 200)
+
+
+def _username(identity, pending) -> str:
+    return identity.username if identity is not None else str(pending)
 
 
 @bp.post("/logout")

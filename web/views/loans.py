@@ -65,6 +65,7 @@ def index():
                            desk={"approved": rows["approved"], "issued": rows["issued"]} if lender else {},
                            forms=desk.FORMS, may_outside=lender,
                            prefill=request.args.get("record", type=int), kinds=registers.KINDS,
+                           prefill_volume=request.args.get("volume", type=int),
                            may_export=may(viewer, Action.EXPORT), may_receive=may(viewer, Action.FILE))
 
 
@@ -148,7 +149,14 @@ def extract(request_id: int):
 @flashing
 def give_back(request_id: int, loan_id: int):
     fields = lv.returned(request.form.to_dict())
-    return _act(request_id, lambda db: desk.return_loan(db, g.identity, loan_id, **fields), _("已归还入库"))
+    with unit_of_work() as db:
+        done = desk.return_loan(db, g.identity, loan_id, **fields)
+    # The page count against the contents list is the point of the return: say how it came out.
+    if done["pages_ok"]:
+        flash(_("已归还入库，页数相符"), "ok")
+    else:
+        flash(_("已归还入库，页数不符：%(note)s", note=done["damage"]), "error")
+    return redirect(url_for("loans.show", request_id=request_id))
 
 
 @bp.post("/loans/<int:request_id>/items/<int:loan_id>/renew")

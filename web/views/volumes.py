@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from archive.arrangement import shelves
 from archive.errors import NotFound, ValidationError
 from archive.lending import stockroom
 from archive.policy import Action, may
@@ -61,15 +62,23 @@ def index():
 def show(volume_id: int):
     with unit_of_work() as db:
         detail = stockroom.volume_page(db, g.identity, volume_id)
+        # The shelf is picked from the store's location tree, never typed (archive.arrangement.shelves).
+        places = shelves.tree(db, g.identity) if detail["may_shelve"] else []
     return render_template("volumes.html", rows=[], page=1, detail=detail, may_shelve=detail["may_shelve"],
-                           may_label=detail["may_label"], moves=detail["moves"])
+                           may_label=detail["may_label"], moves=detail["moves"], places=places)
 
 
 @bp.post("/volumes/<int:volume_id>/shelve")
 @login_required
 def shelve_page(volume_id: int):
+    picked = request.form.get("location_id", "")
     with unit_of_work() as db:
-        shelve(db, g.identity, volume_id, request.form.get("path", ""), request.form.get("reason", ""))
+        if picked:
+            if not picked.isascii() or not picked.isdigit():
+                raise ValidationError(_("请从库位树中选择库位"))
+            shelves.shelve_at(db, g.identity, volume_id, int(picked), request.form.get("reason", "")[:100])
+        else:  # a typed path: the API's and older clients' way
+            shelve(db, g.identity, volume_id, request.form.get("path", ""), request.form.get("reason", ""))
     flash(_("案卷已上架"), "ok")
     return redirect(url_for("volumes.show", volume_id=volume_id))
 
