@@ -26,7 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "witness_min": 2,
     "declassify_window_days": 90,  # list secrecy terms ending within this many days
     "transfer_years": None,  # None: 20 (prefecture) or 10 (county) by Settings.bureau_level
+    "unit_name": "",  # the unit every printout names (archive.arrangement.common.unit_name); "": the fonds' name
 }
+TEXT_SETTINGS = {"unit_name": 100}  # free-text settings and their longest length
 # Lower bounds the law sets; a configured value may only be stricter.
 MINIMUMS = {"appraisal_min_members": 3, "witness_min": 2}
 
@@ -62,7 +64,12 @@ def put(session: Session, who: Identity, key: str, value: Any) -> Any:
 
 
 def _checked(key: str, value: Any) -> Any:
-    """The value in the type of its default: whole numbers, lists of role codes, or none."""
+    """The value in the type of its default: whole numbers, lists of role codes, text, or none."""
+    if key in TEXT_SETTINGS:
+        text = " ".join(str(value or "").split())
+        if len(text) > TEXT_SETTINGS[key]:
+            raise ValidationError(f"{key} has at most {TEXT_SETTINGS[key]} characters")
+        return text
     if key.endswith("_roles"):
         if isinstance(value, str):
             value = [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]

@@ -28,7 +28,7 @@ from archive.config import load_settings
 from archive.db import Catalog
 from archive.identity import resolve
 from archive.lending import inventory, requests, transfers
-from archive.models import Fonds, Location, Page, Record, Volume
+from archive.models import Box, Fonds, Location, Page, Record, Volume
 from archive.policy import Viewer, can_see
 from retention import appraisal, holds
 from tests.web.conftest import login
@@ -53,7 +53,9 @@ USERS |= {"staff_sb_top": ("staff", "top_secret"), "archivist_sb_top": ("archivi
 
 # How to fill the path parameters of GET routes. A new parameter name fails test_every_route_is_covered
 # until it is added here, so no route escapes the sweep.
-PARAMS = ("record_id", "volume_id", "request_id", "page_no", "check_id", "batch_id", "register_id", "kind")
+PARAMS = ("record_id", "volume_id", "box_id", "request_id", "page_no", "check_id", "batch_id", "register_id", "kind",
+          "fmt")
+FORMATS = ("pdf", "xlsx")  # <fmt> of printouts and registers
 REGISTER_KINDS = ("loans", "consultation", "inout", "overdue")
 # Every format a route answers in: PDFs and workbooks are read back as text (body_text) before the
 # markers are looked for, so a printout or an export cannot show what the page hides.
@@ -70,7 +72,7 @@ def _seed(home, template) -> dict:
     shutil.copy(template, home / "catalog.db")
     settings = load_settings({"ARCHIVE_HOME": str(home)})
     catalog = Catalog(settings.database_url)
-    ids: dict = {"record": {}, "volume": {}, "request": {}}
+    ids: dict = {"record": {}, "volume": {}, "box": {}, "request": {}}
     with catalog.session() as s:
         seed.seed_defaults(s, "test")
         for name, (role, clearance) in USERS.items():
@@ -95,7 +97,12 @@ def _seed(home, template) -> dict:
             s.add(record)
             s.flush()
             s.add(Page(record_id=record.id, page_no=1, ocr_text=f"正文 {mark} 内容"))
-            ids["record"][level], ids["volume"][level] = record.id, volume.id
+            box = Box(fonds_id=fonds.id, category_code="WS", year=2001, retention="D10", box_no=90 + n,
+                      code=f"J001-WS·2001-D10-{mark}H", title=f"{mark}盒", secrecy=level)
+            s.add(box)
+            s.flush()
+            record.box_id = box.id
+            ids["record"][level], ids["volume"][level], ids["box"][level] = record.id, volume.id, box.id
             holds.place(s, resolve(s, "archivist_top", channel="web"), reason=f"冻结{mark}", scope="record",
                         target=str(record.id))
             # An event about the record whose details carry its words, as filing and corrections write.
@@ -154,13 +161,14 @@ def get_rules(app) -> list:
 
 def urls_for(rule, ids: dict, level: str) -> list[str]:
     """Concrete URLs of a rule, with ids of the item seeded at `level` where it takes one."""
-    values = {"record_id": ids["record"][level], "volume_id": ids["volume"][level],
+    values = {"record_id": ids["record"][level], "volume_id": ids["volume"][level], "box_id": ids["box"][level],
               "request_id": ids["request"][level], "page_no": 1, "check_id": ids["check"],
               "batch_id": ids["batch"], "register_id": ids["transfer"]}
     path = rule.rule
-    for name in rule.arguments - {"kind"}:
+    for name in rule.arguments - {"kind", "fmt"}:
         path = re.sub(rf"<(?:\w+:)?{name}>", str(values[name]), path)
     paths = [path.replace("<kind>", k) for k in REGISTER_KINDS] if "kind" in rule.arguments else [path]
+    paths = [p.replace("<fmt>", f) for p in paths for f in FORMATS] if "fmt" in rule.arguments else paths
     return [p + suffix for p in paths for suffix in VARIANTS.get(rule.rule, ("",))]
 
 
@@ -204,7 +212,7 @@ def test_markers_are_seeded_where_they_can_be_seen(sweep_app, world):
 
 
 def _is_per_item(rule) -> bool:
-    return bool(rule.arguments & {"record_id", "volume_id", "request_id"})
+    return bool(rule.arguments & {"record_id", "volume_id", "box_id", "request_id"})
 
 
 @pytest.mark.parametrize("username", sorted(USERS))
