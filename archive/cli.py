@@ -15,7 +15,7 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -99,6 +99,12 @@ class Context:
                 raise NotLoggedIn(t("login.expired")) from None
         return self._identity
 
+    def act(self, call: Callable[[Session, Identity], Any]) -> Any:
+        """Run one service call as the logged-in person, in one unit of work."""
+        who = self.identity()
+        with self.session(who) as session:
+            return call(session, who)
+
     def system(self, name: str) -> Identity:
         """Operator commands act on the system, not on records: `system`, channel cli."""
         return system_identity(name, channel="cli", origin=os_origin())
@@ -120,6 +126,12 @@ class Context:
 
 
 pass_ctx = click.make_pass_decorator(Context, ensure=True)
+json_option = click.option("--json", "as_json", is_flag=True, help="JSON output / 输出 JSON")
+
+
+def emit(data: Any, as_json: bool, text: Callable[[], str]) -> None:
+    """A command's answer: JSON when asked for, else the text a person reads."""
+    click.echo(json.dumps(data, ensure_ascii=False, default=str) if as_json else text())
 
 
 @click.group(help="档案管理系统 / records and archive management")

@@ -5,14 +5,11 @@ hand-over registers to the archive room are `archive handover …`.)"""
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
-from archive.cli import Context, pass_ctx
+from archive.cli import Context, emit, json_option, pass_ctx
 from archive.errors import ValidationError
 from archive.i18n import lang, secrecy_label
 from retention import state_transfer, transfer_check
@@ -47,17 +44,9 @@ def word(code: str) -> str:
     return en if lang() == "en" else zh
 
 
-as_json = click.option("--json", "as_json", is_flag=True, help="JSON output / 输出 JSON")
-
-
-def _run(ctx: Context, call: Callable[..., Any]) -> Any:
-    who = ctx.identity()
-    with ctx.session(who) as session:
-        return call(session, who)
-
-
-def _emit(data: Any, json_flag: bool, text: Callable[[], str]) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, default=str) if json_flag else text())
+as_json = json_option
+_run = Context.act  # one service call as the logged-in person
+_emit = emit
 
 
 def _batch_line(b: dict) -> str:

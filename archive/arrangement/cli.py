@@ -9,28 +9,17 @@ which shows the items in order with their codes under the volume.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
 from archive.arrangement import auto_arrange, boxes, case_files, dossiers, printouts, volumes
-from archive.cli import Context, pass_ctx
+from archive.cli import Context, emit, json_option, pass_ctx
 from archive.i18n import secrecy_label, t
 
-as_json = click.option("--json", "as_json", is_flag=True, help="JSON output / 输出 JSON")
-
-
-def _run(ctx: Context, call: Callable[..., Any]) -> Any:
-    who = ctx.identity()
-    with ctx.session(who) as session:
-        return call(session, who)
-
-
-def _emit(data: Any, json_flag: bool, text: Callable[[], str]) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, default=str) if json_flag else text())
+as_json = json_option
+_run = Context.act  # one service call as the logged-in person
+_emit = emit
 
 
 def volume_text(data: dict) -> str:

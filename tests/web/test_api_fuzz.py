@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis.errors import Unsatisfiable
 
 ROLES = ("staff", "archivist", "auditor")
 METHODS = {"get", "post", "put", "patch", "delete"}
@@ -16,7 +17,11 @@ SKIP = {"/api/v1/uploads"}  # uploads run OCR: covered by test_upload; random by
 def _schema(app):
     import schemathesis
 
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    # The token is the test's to send (as each role): a negative case that only drops or mangles
+    # the Authorization header would be made valid again by it, and then look "accepted".
+    schema.config.generation.update(with_security_parameters=False)
+    return schema
 
 
 def _run(operation, headers: dict, mode, checks) -> None:
@@ -47,6 +52,8 @@ def test_no_server_error_and_the_document_holds(app, token_of, role):
         for mode, checks in ((GenerationMode.POSITIVE, positive), (GenerationMode.NEGATIVE, negative)):
             try:
                 _run(operation, token_of(role), mode, checks)
+            except Unsatisfiable:
+                continue  # no parameters and no body: nothing a negative case could break
             except BaseException as exc:  # every operation's failure, reported together
                 failures.append(f"{role} {mode.value} {operation.method.upper()} {operation.path}: {exc}")
     assert not failures, "\n\n".join(failures)
