@@ -19,7 +19,7 @@ step() { printf '\n==> %s\n' "$*"; }
 # ("USER PASSWORD"; the last line of a user wins), so that a later run, or one after a failure,
 # can log in again.
 PASSWORDS="$ARCHIVE_HOME/demo-passwords"
-mkdir -p "$ARCHIVE_HOME"
+mkdir -p -m 0700 "$ARCHIVE_HOME"  # private: the catalog holds secret text and password hashes
 py="$PWD/.venv/bin/python"
 new_password() { "$py" -c 'import secrets; print(secrets.token_urlsafe(12))'; }
 remember() { (umask 077; printf '%s %s %s\n' "$1" "$2" "${3:-}" >> "$PASSWORDS"); }
