@@ -374,15 +374,18 @@ def _read_password() -> str:
 
 
 def _load_plugins() -> None:
-    """Add the commands other packages declare; a broken plugin must not break the others."""
+    """Add the commands other packages declare; a broken plugin must not break the others. A name
+    `group.sub` adds `sub` to a core group (e.g. config.set to `archive config`)."""
     for ep in entry_points(group="archive.commands"):
-        if ep.name in cli.commands:
+        parent_name, _, name = ep.name.rpartition(".")
+        parent = cli.commands.get(parent_name) if parent_name else cli
+        if not isinstance(parent, click.Group) or name in parent.commands:
             continue
         try:
             command = ep.load()
         except Exception as exc:
-            command = _broken_command(ep.name, exc)
-        cli.add_command(command, ep.name)
+            command = _broken_command(name, exc)
+        parent.add_command(command, name)
 
 
 def _broken_command(name: str, exc: Exception) -> click.Command:

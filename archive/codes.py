@@ -209,3 +209,102 @@ PERSONNEL_CLASSES = {
     "9-1": "工资材料", "9-2": "任免材料", "9-3": "出国材料", "9-4": "会议代表材料",
     "10": "其他可供组织参考的材料",
 }
+
+# Review reasons (`name` or `name:detail`, ingest.classify.review and ingest.page_checks) in words,
+# Chinese and English; {detail} is what follows the colon (page numbers, a field, an archival code).
+REVIEW_REASON_LABELS: dict[str, tuple[str, str]] = {
+    "secrecy_marking_found": ("页面有密级标志", "a secrecy marking is on the page"),
+    "person_id_invalid": ("身份证号校验位不符", "the identity number's check digit is wrong"),
+    "disclosure_conflicts_secrecy": ("公开属性与密级冲突", "disclosure conflicts with the secrecy level"),
+    "all_pages_blank": ("全部页面空白", "every page is blank"),
+    "secrecy_marking_above_catalogue": ("页面密级标志高于著录密级", "the page's secrecy marking is above the catalogue's"),
+    "volume_not_placed": ("未能放入案卷：{detail}", "could not be put into volume {detail}"),
+    "box_not_placed": ("未能放入档案盒：{detail}", "could not be put into box {detail}"),
+    "low_dpi": ("分辨率低于200dpi：第{detail}页", "below 200 dpi: page {detail}"),
+    "missing": ("缺少{field}", "{field} missing"),
+    "low_confidence": ("{field}识别置信度低", "{field} read with low confidence"),
+    "page_missing": ("缺页：页码{detail}", "missing page: printed number {detail}"),
+    "page_repeated": ("重页：第{detail}页页码重复", "repeated page: page {detail} repeats a printed number"),
+    "page_out_of_order": ("倒页：第{detail}页顺序错乱", "page out of order: page {detail}"),
+    "page_identical": ("重复扫描：{pairs}", "the same page twice: {pairs}"),
+    "page_identical_elsewhere": ("与其他档案页面相同：{elsewhere}", "the same page is in another record: {elsewhere}"),
+    "colour_required": ("有红头或印章，应彩色扫描：第{detail}页", "red masthead or seal scanned without colour: page {detail}"),
+    "approval_sheet_not_first": ("核定表未置于首页（在第{detail}页）", "the approval sheet is not on top (page {detail})"),
+    "transaction_elsewhere": ("同一业务流水号已另件归档：{detail}", "the same transaction is filed as {detail}"),
+}
+REVIEW_FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "category": ("门类", "category"), "personnel_class": ("人事档案类别", "personnel class"),
+    "business_step": ("业务环节", "business step"), "doc_type": ("文种", "document type"),
+    "retention": ("保管期限", "retention"), "secrecy": ("密级", "secrecy"), "title": ("题名", "title"),
+    "date": ("日期", "date"), "doc_no": ("文号", "document number"), "issuer": ("责任者", "issuer"),
+    "addressees": ("主送机关", "addressees"), "person_name": ("姓名", "name"),
+    "person_id": ("身份证号", "identity number"), "disclosure": ("公开属性", "disclosure"),
+    "insurance_type": ("险种", "insurance type"), "transaction_no": ("业务流水号", "transaction number"),
+}
+
+
+def review_reason_label(reason: str, language: str = "zh") -> str:
+    """A review reason as a person reads it (`page_missing:3` → 缺页：页码3); unknown ones as they are."""
+    name, _, detail = str(reason).partition(":")
+    index = 1 if language == "en" else 0
+    if name not in REVIEW_REASON_LABELS:
+        return str(reason)
+    field = REVIEW_FIELD_LABELS.get(detail, (detail, detail))[index]
+    pairs = [pair.partition("=") for pair in detail.split(",") if "=" in pair]
+    said = ("、".join(f"第{a}页同第{b}页" for a, _, b in pairs) if index == 0
+            else ", ".join(f"page {a} = page {b}" for a, _, b in pairs))
+    elsewhere = ("、".join(f"第{a}页同{b}" for a, _, b in pairs) if index == 0
+                 else ", ".join(f"page {a} = {b}" for a, _, b in pairs))
+    return REVIEW_REASON_LABELS[name][index].format(detail=detail, field=field, pairs=said, elsewhere=elsewhere)
+
+
+FOUR_PROPERTY_OUTCOMES: dict[str, tuple[str, str]] = {
+    "passed": ("通过", "passed"), "failed": ("未通过", "failed"),
+    "not_checked": ("未完全检测（有项目未能执行）", "not fully checked (a check could not run)"),
+}
+
+
+# Issue 19 registry (DOMAIN.md §15): copy register, committee offices, non-record destruction.
+REGISTRY_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "copy_kind": {"copy": ("复制", "copy"), "extract": ("摘抄", "extract")},
+    "office": {"panel_chair": ("合议委员会主任", "deliberation committee chair"),
+               "panel_vice_chair": ("合议委员会副主任", "deliberation committee vice-chair")},
+    "use": {"read": ("阅读", "read"), "extract": ("摘抄", "extract"), "copy": ("复制", "copy")},
+    "non_record_status": {"registered": ("已登记待批", "registered, awaiting approval"),
+                          "approved": ("已批准待销毁", "approved, awaiting destruction"),
+                          "rejected": ("未批准", "rejected"), "destroyed": ("已销毁", "destroyed")},
+    "carrier": {"paper": ("纸质", "paper"), "disc": ("光盘", "optical disc"), "disk": ("磁介质", "magnetic disk"),
+                "other": ("其他载体", "other carrier")},
+    "method": {"shred": ("粉碎", "shredding"), "pulp": ("化浆", "pulping"), "incinerate": ("焚毁", "incineration"),
+               "destruction_unit": ("送指定销毁单位", "handed to the designated destruction unit")},
+}
+
+
+def registry_label(field: str, code: str, language: str = "zh") -> str:
+    """A registry code in words (复制, 合议委员会主任, 已销毁); unknown codes as they are."""
+    pair = REGISTRY_LABELS.get(field, {}).get(code)
+    return pair[1 if language == "en" else 0] if pair else str(code)
+# The checks of archive.four_properties by name (`pdf:<digest>` and `image:<digest>` by their prefix).
+FOUR_PROPERTY_CHECK_LABELS: dict[str, tuple[str, str]] = {
+    "digests_match": ("数字摘要一致", "digests match"), "archival_code_well_formed": ("档号规范", "archival code well-formed"),
+    "metadata_valid": ("元数据有效", "metadata valid"), "no_duplicates": ("无重复", "no duplicates"),
+    "page_count": ("页数与页面一致", "page count matches the pages"),
+    "mandatory_fields": ("必备著录项齐全", "mandatory fields present"),
+    "objects_present": ("内容齐全", "all content present"), "pdf": ("PDF 可读且为 PDF/A", "PDF readable and PDF/A"),
+    "image": ("图像可读", "image readable"), "readable": ("可读", "readable"), "malware_scan": ("病毒查杀", "malware scan"),
+}
+_MANDATORY_FIELD_LABELS = {"fonds_id": ("全宗", "fonds"), "category_code": ("门类", "category"), "year": ("年度", "year"),
+                           "archival_code": ("档号", "archival code"), "doc_date": ("日期", "date"),
+                           "pages": ("页数", "pages")}
+
+
+def four_property_check_label(check: str, detail: str = "", language: str = "zh") -> str:
+    """One check of a four-property result in words: 必备著录项齐全（缺：日期、责任者）."""
+    index = 1 if language == "en" else 0
+    name = check.partition(":")[0]
+    label = FOUR_PROPERTY_CHECK_LABELS.get(name, (check, check))[index]
+    if name == "mandatory_fields" and detail:
+        names = {**REVIEW_FIELD_LABELS, **_MANDATORY_FIELD_LABELS}
+        missing = [names.get(f, (f, f))[index] for f in detail.split(",")]
+        return f"{label}（缺：{'、'.join(missing)}）" if index == 0 else f"{label} (missing: {', '.join(missing)})"
+    return f"{label}（{detail}）" if detail and index == 0 else (f"{label} ({detail})" if detail else label)

@@ -46,6 +46,13 @@ class Settings:
     login_lockout_after: int = 5  # failed logins in a row that lock an account
     login_lockout_minutes: int = 15  # how long the lock lasts
     trusted_proxies: int = 0  # reverse proxies in front of the web app whose X-Forwarded-* is believed
+    # A second copy of every stored object (a folder on other media, or a mirror bucket's URL):
+    # `archive fixity --repair` restores changed or missing objects from it. Empty: none.
+    replica_dir: str = ""
+    # Issue 17: the citizens' self-service proof page (/self-service) is off unless switched on;
+    # the 档案专用章 image on certified copies (a PNG; empty: the shipped default seal).
+    self_service: bool = False
+    seal_image: str = ""
 
     # Names of the environment variables, one per field: the public configuration surface.
     @staticmethod
@@ -149,7 +156,37 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         login_lockout_after=_positive_int("login_lockout_after", raw("login_lockout_after"), 5),
         login_lockout_minutes=_positive_int("login_lockout_minutes", raw("login_lockout_minutes"), 15),
         trusted_proxies=_positive_int("trusted_proxies", raw("trusted_proxies"), 0, allow_zero=True),
+        replica_dir=_replica(raw("replica_dir")),
+        self_service=_switch("self_service", raw("self_service")),
+        seal_image=_seal_image(raw("seal_image")),
     )
+
+
+def _switch(name: str, value: str | None) -> bool:
+    if value is None or value.lower() in ("0", "false", "no", "off", ""):
+        return False
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"ARCHIVE_{name.upper()}: {value!r} must be on or off")
+
+
+def _seal_image(value: str | None) -> str:
+    if not value:
+        return ""
+    path = Path(value).expanduser().resolve()
+    if not path.is_file():
+        raise ConfigError(f"ARCHIVE_SEAL_IMAGE: {path} is not a file")
+    return str(path)
+
+
+def _replica(value: str | None) -> str:
+    """A storage URL as given, or a folder made absolute; "" when unset or "off"."""
+    if not value or value.lower() in ("off", "none", "no"):
+        return ""
+    if "://" in value:
+        _check_url("ARCHIVE_REPLICA_DIR", value, STORAGE_SCHEMES, need_host=("s3", "minio"))
+        return value
+    return str(Path(value).expanduser().resolve())
 
 
 def _anchor_mirror(value: str | None, home: Path, storage_url: str) -> str:

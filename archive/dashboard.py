@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from archive.clock import CHINA, today
 from archive.codes import RecordStatus
+from archive.disclosure.requests import due_soon
 from archive.identity import Identity
 from archive.lending import registers
 from archive.models import Record
@@ -61,6 +62,9 @@ def stats(session: Session, identity: Identity) -> dict[str, Any]:
         "pages_per_day": [(d[5:], pages_per_day.get(d, 0)) for d in days],
         "loans_per_month": loans_per_month,
         "overdue_loans": overdue_loans,
+        # Disclosure requests due within 5 working days or overdue (only for those who handle them).
+        "disclosure_due": [{k: r[k] for k in ("id", "number", "due_on", "working_days_left", "overdue")}
+                           for r in due_soon(session, identity)],
     }
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from archive.codes import Secrecy
+from archive.codes import STATE_SECRET_LEVELS, Secrecy
 from archive.errors import Forbidden, NotFound, ValidationError
 from archive.policy import Viewer, can_see, may_lower_secrecy, rank
 
@@ -64,7 +64,8 @@ def lowering_authority(viewer: Viewer, record, new_level: str | Secrecy, *, held
         raise Forbidden("lowering a secrecy level needs the security officer")
     if held:
         raise Forbidden(f"record {record.archival_code or record.id} is under hold; its secrecy level cannot be lowered")
-    organ, own = classifying_organ(old, record.issuer or "", fonds_name, bureau_level)
+    origin, organ = origin_of(record, fonds_name, bureau_level)
+    own = origin == ORIGINAL
     cited = " ".join((authority or "").split())[:AUTHORITY_MAX]
     if own:
         return Decision(organ, True, cited or organ)
@@ -72,3 +73,70 @@ def lowering_authority(viewer: Viewer, record, new_level: str | Secrecy, *, held
         raise Forbidden(f"the level {old.value} was set by {organ}; only its decision lowers it "
                         "(record that organ's notice as the authority)")
     return Decision(organ, False, cited)
+
+
+# -- who set the level: original or derived classification (原定密 / 派生定密) -----------------------
+ORIGINAL, DERIVED = "original", "derived"
+
+
+def origin_of(record, fonds_name: str, bureau_level: str) -> tuple[str, str]:
+    """(origin, organ) of `record`'s level: what the record carries, else what its issuer says
+    (the bureau's own document at a level it may set: original; anything else: derived from its
+    issuer, or from an unknown original classifier)."""
+    stored = getattr(record, "secrecy_origin", "") or ""
+    if stored in (ORIGINAL, DERIVED):
+        return stored, getattr(record, "secrecy_classifier", "") or (fonds_name if stored == ORIGINAL
+                                                                    else UNKNOWN_ORGAN)
+    organ, own = classifying_organ(Secrecy(record.secrecy), record.issuer or "", fonds_name, bureau_level)
+    return (ORIGINAL if own else DERIVED), organ
+
+
+def classification(level: str | Secrecy, *, issuer: str, fonds_name: str, bureau_level: str,
+                   classifier: str = "") -> tuple[str, str]:
+    """(origin, organ) for a state-secret `level` set on a document of `issuer`: original when the
+    bureau sets it on its own document, derived when the level comes from another organ
+    (`classifier`, else the issuer). A prefecture bureau originally classifies only 机密 and 秘密;
+    a county bureau only derives (DOMAIN.md §4), so an original 绝密 there, or any original
+    level at a county bureau, is refused: name the organ that set it. The caller stamps the
+    answer on the record (`secrecy_origin`, `secrecy_classifier`)."""
+    new = Secrecy.parse(level)
+    issuer = (issuer or "").strip()
+    fonds_name = (fonds_name or "").strip()
+    organ = " ".join((classifier or "").split())[:200]
+    if not organ and issuer and issuer != fonds_name:
+        organ = issuer
+    if organ and organ != fonds_name:
+        return DERIVED, organ
+    allowed = OWN_LEVELS.get(bureau_level, frozenset())
+    if new not in allowed:
+        may = ", ".join(s.value for s in sorted(allowed, key=rank)) or "none (derived classification only)"
+        raise Forbidden(f"a {bureau_level} bureau may not classify {new.value} originally (it may: {may}); "
+                        "name the organ that set the level (its classification is derived)")
+    return ORIGINAL, fonds_name or "本单位"
+
+
+def extension_authority(record, *, authority: str = "", fonds_name: str = "", bureau_level: str = "prefecture") -> str:
+    """Who decides an extension of the term (or 长期): the organ that set the level. The bureau
+    itself for its original classification; otherwise that organ's decision, cited as
+    `authority`, or the extension is refused."""
+    origin, organ = origin_of(record, fonds_name, bureau_level)
+    cited = " ".join((authority or "").split())[:AUTHORITY_MAX]
+    if origin == ORIGINAL:
+        return cited or organ
+    if not cited:
+        raise Forbidden(f"the level {record.secrecy} was set by {organ}; only its decision extends the term "
+                        "(record that organ's decision as the authority)")
+    return cited
+
+
+def origin_json(session, record) -> dict | None:
+    """Who set a state secret's level and how, for its page: as recorded, else as its issuer
+    says (`recorded` false); None for a level that is no state secret."""
+    from archive.models import Fonds
+    from archive.unit_of_work import BUREAU_LEVEL
+
+    if Secrecy(record.secrecy) not in STATE_SECRET_LEVELS:
+        return None
+    fonds = session.get(Fonds, record.fonds_id)
+    origin, organ = origin_of(record, fonds.name if fonds else "", session.info.get(BUREAU_LEVEL, "prefecture"))
+    return {"origin": origin, "organ": organ, "recorded": bool(getattr(record, "secrecy_origin", ""))}

@@ -70,6 +70,12 @@ class RetentionChange(Base):
     decided_by: Mapped[str] = mapped_column(String(50))
     source: Mapped[str] = mapped_column(String(60), default="")  # appraisal:3, schedule:7
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # One record's retention set by a person (kind shorten | lengthen, migration 0016): a shortening
+    # waits `proposed` for an approver, as a schedule change that shortens does; the rest is `applied`.
+    status: Mapped[str] = mapped_column(String(10), default="applied", server_default="applied")
+    approved_by: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    decided_at: Mapped[dt.datetime | None] = mapped_column()
+    decision_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Hold(Base):
@@ -148,6 +154,11 @@ class DestructionRegister(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column()
     register_record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # 备案: a register listing social-insurance files is also filed with the HRSS department
+    # (DOMAIN.md §6.3): the day, the department's reference and who recorded it (migration 0020).
+    filed_with_authority_on: Mapped[dt.date | None] = mapped_column(Date)
+    filed_with_authority_ref: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    filed_with_authority_by: Mapped[str] = mapped_column(String(50), default="", server_default="")
 
 
 class DestructionEntry(Base):
@@ -225,7 +236,9 @@ class FourPropertyCheck(Base):
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
     stage: Mapped[str] = mapped_column(String(15), default="on_demand")  # filing | transfer | on_demand
     batch: Mapped[str] = mapped_column(String(60), default="")
-    passed: Mapped[bool] = mapped_column(Boolean)
+    passed: Mapped[bool] = mapped_column(Boolean)  # true only when every check ran and none failed
+    # passed | failed | not_checked (a check that could not run, such as the malware scan; 0017)
+    outcome: Mapped[str] = mapped_column(String(12), default="", server_default="")
     results: Mapped[dict] = mapped_column(JSON, default=dict)
     checked_by: Mapped[str] = mapped_column(String(50))
     checked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

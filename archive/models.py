@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -202,6 +203,9 @@ class Record(Base):
     secrecy_start: Mapped[dt.date | None] = mapped_column(Date)
     declassify_on: Mapped[dt.date | None] = mapped_column(Date)
     secrecy_marking: Mapped[str] = mapped_column(String(40), default="")  # as printed, e.g. 秘密★5年
+    # Who set the level (定密机关) and how: original (原定密) or derived (派生定密) (migration 0016).
+    secrecy_origin: Mapped[str] = mapped_column(String(10), default="", server_default="")  # original | derived
+    secrecy_classifier: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     # Personnel files (RS) and social insurance (SB)
     person_name: Mapped[str] = mapped_column(String(50), default="")
@@ -211,10 +215,15 @@ class Record(Base):
     person_deceased_on: Mapped[dt.date | None] = mapped_column(Date)
     business_step: Mapped[str] = mapped_column(String(10), default="")
     insurance_type: Mapped[str] = mapped_column(String(20), default="")
+    # 业务流水号 of the social-insurance transaction the item is (one transaction, one item; 0017).
+    transaction_no: Mapped[str] = mapped_column(String(50), default="", server_default="")
 
     # Disclosure (DOMAIN.md §12)
     disclosure: Mapped[str] = mapped_column(String(15), default="on_request")
     disclosure_reason: Mapped[str] = mapped_column(String(100), default="")
+    # Who last reviewed the attribute and when (archive.disclosure.attributes; migration 0023).
+    disclosure_reviewed_by: Mapped[str] = mapped_column(String(50), default="", server_default="")
+    disclosure_reviewed_at: Mapped[dt.datetime | None] = mapped_column()
 
     # Life cycle
     status: Mapped[str] = mapped_column(String(15), default="received")
@@ -245,6 +254,7 @@ class Record(Base):
         Index("ix_records_person_id", "person_id_number"),
         Index("ix_records_volume_id", "volume_id"),
         Index("ix_records_box_id", "box_id"),
+        Index("ix_records_transaction_no", "transaction_no"),
     )
 
 
@@ -271,7 +281,8 @@ class Page(Base):
     flags: Mapped[list] = mapped_column(default=list)  # low_dpi, red_masthead, red_seal, ...
 
     record: Mapped[Record] = relationship(back_populates="page_list")
-    __table_args__ = (UniqueConstraint("record_id", "page_no", name="uq_pages_record_page"),)
+    __table_args__ = (UniqueConstraint("record_id", "page_no", name="uq_pages_record_page"),
+                      Index("ix_pages_sha256", "sha256"))  # the same page image in another record (0017)
 
 
 class StoredObject(Base):
@@ -359,3 +370,18 @@ class IndexOutbox(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+def _disclosure_by_nature(_mapper: object, _connection: object, record: Record) -> None:
+    """State secrets and personnel files are never disclosed (DOMAIN.md §12): whatever sets a
+    record's secrecy or category (ingest, a correction, a secrecy review), its disclosure
+    attribute follows in the same flush (archive.disclosure.codes.default_for)."""
+    from archive.disclosure.codes import default_for
+
+    forced = default_for(record.secrecy or "internal", record.category_code or "")
+    if forced is not None and (record.disclosure != forced[0] or not record.disclosure_reason):
+        record.disclosure, record.disclosure_reason = forced
+
+
+event.listen(Record, "before_insert", _disclosure_by_nature)
+event.listen(Record, "before_update", _disclosure_by_nature)

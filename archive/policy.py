@@ -125,11 +125,35 @@ def can_see(viewer: Viewer, record: RecordLike) -> bool:
     return cleared_for(viewer, record.secrecy) and in_scope(viewer, record.category_code, record.department)
 
 
-def allowed_actions(viewer: Viewer, record: RecordLike, *, viewing_grant: bool = False) -> frozenset[Action]:
+@dataclasses.dataclass(frozen=True)
+class UseRule:
+    """Whose content is read only through an approved consultation (DOMAIN.md §5, §15): records of
+    `categories`, and (`personal_data`) any record from which an identity number was read. Roles in
+    `exempt` (the archivist, who keeps the store) read them without one. archive.use_matrix keeps
+    the configured rule; callers that do not pass one get these defaults."""
+
+    categories: frozenset[str] = frozenset({"RS", "SB"})
+    personal_data: bool = True
+    exempt: frozenset[Role] = frozenset({Role.ARCHIVIST})
+
+    def needs_consultation(self, viewer: Viewer, record: RecordLike) -> bool:
+        if viewer.system or viewer.role in self.exempt:
+            return False
+        if record.category_code in self.categories:
+            return True
+        # Catalog rows carry person_id_number; search documents keep their own rule (OWN_RULE_CATEGORIES).
+        return self.personal_data and bool(getattr(record, "person_id_number", ""))
+
+
+DEFAULT_USE_RULE = UseRule()
+
+
+def allowed_actions(viewer: Viewer, record: RecordLike, *, viewing_grant: bool = False,
+                    use_rule: UseRule = DEFAULT_USE_RULE) -> frozenset[Action]:
     """Everything the viewer may do with this record. Empty when they may not see it.
 
     `viewing_grant` is an approved, current loan or viewing grant for this viewer and record;
-    state secrets are read only through one.
+    state secrets are read only through one, and so is what `use_rule` reserves to consultations.
     """
     if not can_see(viewer, record):
         return frozenset()
@@ -142,6 +166,7 @@ def allowed_actions(viewer: Viewer, record: RecordLike, *, viewing_grant: bool =
     # Personnel files are read only through an approved consultation (DOMAIN.md §5), except by the
     # archivist who keeps them; search may find them by name, but shows no content.
     personnel = record.category_code == "RS" and viewer.role is not Role.ARCHIVIST
+    personnel = personnel or use_rule.needs_consultation(viewer, record)
     if viewer.role in READER_ROLES and not destroyed and (viewing_grant or not personnel):
         if secrecy in (Secrecy.PUBLIC, Secrecy.INTERNAL) or viewing_grant or viewer.role is Role.ARCHIVIST:
             # The archivist holds the store; top-secret content is shown only in the reading room.
@@ -154,7 +179,10 @@ def allowed_actions(viewer: Viewer, record: RecordLike, *, viewing_grant: bool =
         actions |= role_actions & {Action.EDIT, Action.LEND, Action.FILE, Action.APPRAISE, Action.CHANGE_SECRECY}
     if Action.EXPORT in role_actions and secrecy is not Secrecy.TOP_SECRET:
         actions.add(Action.EXPORT)
-    return frozenset(actions)
+    # 合议 and 信访 records have a rule of their own (DOMAIN.md §15); imported here: it uses this module.
+    from archive.special_access import restrict
+
+    return restrict(viewer, record, frozenset(actions), viewing_grant=viewing_grant)
 
 
 def may(viewer: Viewer, action: Action) -> bool:
@@ -223,7 +251,7 @@ def record_filter(viewer: Viewer, *, include_destroyed: bool = False) -> AccessF
 
 # Categories whose content `allowed_actions` decides by a rule of their own (personnel files are
 # read through a consultation, DOMAIN.md §5); `content_filter` asks about them apart.
-OWN_RULE_CATEGORIES = frozenset({"RS"})
+OWN_RULE_CATEGORIES = frozenset({"RS"}) | DEFAULT_USE_RULE.categories
 
 
 @dataclasses.dataclass(frozen=True)
@@ -273,7 +301,7 @@ def content_filter(viewer: Viewer) -> ContentFilter:
             if Action.VIEW_CONTENT in allowed_actions(unscoped, _Probe(s.value, category, status))
         )
 
-    (own,) = OWN_RULE_CATEGORIES
+    own = min(OWN_RULE_CATEGORIES)  # they all follow the same rule: one stands for them
     levels = reads("")
     destroyed = bool(levels) and reads("", RecordStatus.DESTROYED.value) == levels
     return ContentFilter(levels, OWN_RULE_CATEGORIES, reads(own), destroyed)

@@ -19,11 +19,21 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import audit
+from archive import (
+    audit,
+    declassification,
+    four_properties,
+    record_links,
+    relations,
+    retention_rules,
+    special_access,
+    use_matrix,
+)
 from archive.codes import ObjectRole, Role, Secrecy
 from archive.errors import Forbidden, NotFound
 from archive.identity import Identity
 from archive.lending import viewing
+from archive.lending.messages import msg
 from archive.lending.models import ViewingGrant
 from archive.models import AuditEvent, Page, Record, StoredObject
 from archive.policy import Action, allowed_actions, can_see, rank
@@ -32,6 +42,7 @@ from archive.visibility import MAX_ID, record_for
 METADATA_FIELDS = (
     "archival_code", "title", "category_code", "year", "retention", "secrecy", "doc_no", "issuer",
     "doc_type", "pages", "department", "status", "person_name", "personnel_class", "business_step",
+    "insurance_type", "transaction_no",
 )
 PLACE = "electronic"
 # Who read a confidential or higher record is listed for these roles (archive.lending.viewing).
@@ -56,6 +67,10 @@ class RecordView:
     readers: list[dict[str, Any]] | None
     grant: ViewingGrant | None
     objects: list[dict[str, Any]] | None  # stored objects, with the content only
+    links: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # archive.record_links
+    basis: dict[str, Any] | None = None  # why its retention and who set its level (retention_rules, declassification)
+    four_properties: dict[str, Any] | None = None  # the latest 四性检测 (archive.four_properties.summary)
+    masked: dict[str, str] | None = None  # a petitioner's identity hidden (archive.special_access.shown)
 
     @property
     def content(self) -> bool:
@@ -64,12 +79,16 @@ class RecordView:
     def to_dict(self) -> dict[str, Any]:
         grant = self.grant
         return {
-            "record": metadata(self.record),
+            "record": {**metadata(self.record), "retention_basis": (self.basis or {}).get("retention"),
+                       "secrecy_origin": (self.basis or {}).get("secrecy"), **(self.masked or {})},
             "actions": sorted(a.value for a in self.actions),
-            "pages": [{k: p[k] for k in ("page_no", "text", "width", "height")} for p in self.pages],
+            "pages": [{k: p[k] for k in ("page_no", "text", "width", "height", "operator", "scanned_at")}
+                      for p in self.pages],
             "history": self.history,
             "loans": None,
             "readers": self.readers,
+            "links": self.links,
+            "four_properties": self.four_properties,
             "grant": None if grant is None else {
                 "expires_at": grant.expires_at.isoformat(), "place": grant.place, "download": grant.download},
         }
@@ -120,10 +139,20 @@ def _grant(session: Session, identity: Identity, record: Record) -> ViewingGrant
 
 
 def _actions(session: Session, identity: Identity, record: Record, grant: ViewingGrant | None) -> set[Action]:
-    actions = set(allowed_actions(identity.viewer, record, viewing_grant=grant is not None))
+    """What the policy allows under the use matrix in force (archive.use_matrix: content reserved to
+    approved consultations), minus the content of one's own or a relative's file (archive.relations)."""
+    actions = set(allowed_actions(identity.viewer, record, viewing_grant=grant is not None,
+                                  use_rule=use_matrix.rule(session)))
     if grant is not None and not viewing.may_download(session, identity, record.id):
         actions.discard(Action.DOWNLOAD)
+    if not identity.is_system and relations.related(session, identity.username, record):
+        actions -= {Action.VIEW_CONTENT, Action.DOWNLOAD}
     return actions
+
+
+def _refuse_content(record: Record) -> Forbidden:
+    """The 403 of content reserved to approved consultations: says so, and how to get one."""
+    return Forbidden(msg("consultation_needed", id=record.id))
 
 
 def view(session: Session, identity: Identity, record_id: int) -> RecordView:
@@ -136,7 +165,8 @@ def view(session: Session, identity: Identity, record_id: int) -> RecordView:
     pages = [
         {"page_no": p.page_no, "text": p.ocr_text if content else None, "width": p.width, "height": p.height,
          "dpi": p.dpi, "color_mode": p.color_mode, "ocr_confidence": p.ocr_confidence, "blank": p.blank,
-         "rotation": p.rotation, "skew_angle": p.skew_angle, "flags": p.flags}
+         "rotation": p.rotation, "skew_angle": p.skew_angle, "flags": p.flags, "operator": p.operator,
+         "scanned_at": p.scanned_at.isoformat() if p.scanned_at else None}
         for p in session.execute(select(Page).where(Page.record_id == record.id).order_by(Page.page_no)).scalars()
     ]
     history = [
@@ -156,7 +186,19 @@ def view(session: Session, identity: Identity, record_id: int) -> RecordView:
         ]
     audit.record(session, identity.username, "record.view", f"record:{record.id}",
                  {"secrecy": record.secrecy, "content": content})
-    return RecordView(record, frozenset(actions), pages, history, _readers(session, identity, record), grant, objects)
+    return RecordView(record, frozenset(actions), pages, history, _readers(session, identity, record), grant, objects,
+                      record_links.linked(session, identity.viewer, record),
+                      basis={"retention": retention_rules.basis(session, record),
+                             "secrecy": declassification.origin_json(session, record)},
+                      four_properties=four_properties.summary(four_properties.latest(session, record.id)),
+                      masked=_masked(identity, record, grant is not None))
+
+
+def _masked(identity: Identity, record: Record, need: bool) -> dict[str, str] | None:
+    """A 信访 file's petitioner, hidden from readers without a need (DOMAIN.md §15)."""
+    if not special_access.needs_identity_mask(identity.viewer, record, need=need):
+        return None
+    return special_access.shown(identity.viewer, record, need=need)
 
 
 def _readers(session: Session, identity: Identity, record: Record) -> list[dict[str, Any]] | None:
@@ -195,8 +237,8 @@ def page_image(session: Session, identity: Identity, record_id: int, page_no: in
 
         body = viewing.view_page(session, identity, record.id, page_no, load, place=PLACE)
         return PageImage("image/png", body=body)
-    if Action.VIEW_CONTENT not in allowed_actions(identity.viewer, record):
-        raise Forbidden("you may see this record's catalogue entry but not its pages")
+    if Action.VIEW_CONTENT not in _actions(session, identity, record, None):
+        raise _refuse_content(record)
     obj = _page_object(session, record.id, page_no)
     if obj is None:
         raise NotFound(f"record {record_id} has no page {page_no}")
@@ -208,10 +250,7 @@ def page_image(session: Session, identity: Identity, record_id: int, page_no: in
 def download(session: Session, identity: Identity, record_id: int) -> Download:
     """The searchable PDF after the policy check (never at `secret` or above); audited."""
     record = record_for(session, identity.viewer, record_id)
-    if _grant(session, identity, record) is not None:
-        allowed = viewing.may_download(session, identity, record.id)
-    else:
-        allowed = Action.DOWNLOAD in allowed_actions(identity.viewer, record)
+    allowed = Action.DOWNLOAD in _actions(session, identity, record, _grant(session, identity, record))
     if not allowed:
         raise Forbidden("this record may not be downloaded")
     obj = session.execute(

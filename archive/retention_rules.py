@@ -33,11 +33,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive.codes import Retention
-from archive.lifecycle_models import ScheduleChange
+from archive.lifecycle_models import RetentionChange, ScheduleChange
 from archive.models import RetentionRule
 from archive.schedule_defaults import DEFAULT_CONFIDENCE, EVERY_CATEGORY
 
-__all__ = ["EVERY_CATEGORY", "Governing", "RuleLike", "active_rules", "applies_to", "governing_rule",
+__all__ = ["EVERY_CATEGORY", "Governing", "RuleLike", "active_rules", "applies_to", "basis", "governing_rule",
            "is_catch_all", "match"]
 
 # Longest first: the tie-break between equally specific rules.
@@ -137,6 +137,28 @@ def _generosity(retention: str) -> int:
         return len(GENEROSITY) - GENEROSITY.index(Retention.parse(retention))
     except ValueError:
         return 0
+
+
+def basis(session: Session, record) -> dict:
+    """Why a record is kept as long as it is, for its page: the schedule rule that governs it
+    (id, kind, period, what in the record selected it, whether the record's period is that
+    rule's) and the last individual decision on it (an extension, a person's change, an
+    appraisal), if any."""
+    found = governing_rule(active_rules(session), record.category_code, record.title, record.doc_type or None,
+                           record.business_step or None)
+    rule = None if found is None else {
+        "id": found.rule.id, "kind": found.rule.kind, "category": found.rule.category_code or EVERY_CATEGORY,
+        "retention": found.rule.retention, "matched": found.matched,
+        "agrees": found.rule.retention == record.retention,
+    }
+    last = session.execute(select(RetentionChange).where(
+        RetentionChange.record_id == record.id, RetentionChange.status == "applied",
+        RetentionChange.kind != "schedule").order_by(RetentionChange.id.desc()).limit(1)).scalars().first()
+    individual = None if last is None else {
+        "kind": last.kind, "old": last.old_retention, "new": last.new_retention, "reason": last.reason,
+        "decided_by": last.decided_by, "approved_by": last.approved_by or None, "source": last.source or None,
+    }
+    return {"rule": rule, "individual": individual}
 
 
 def governing_rule(rules_in_order: Sequence[R], category: str | None, title: str | None,

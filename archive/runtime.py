@@ -96,6 +96,9 @@ class Runtime:
         with self._lock:
             if self._store is None:
                 self._store = backend(STORE_GROUP, self.settings.storage_url)(self.settings.storage_url)
+                if replica := self.settings.replica_dir:  # the verified copy fixity repairs from
+                    url = replica if "://" in replica else f"file://{replica}"
+                    self._store.add_replica(backend(STORE_GROUP, url)(url))
             return self._store
 
     @property

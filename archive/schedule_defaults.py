@@ -30,6 +30,8 @@ from typing import Any
 
 EVERY_CATEGORY = "*"
 DEFAULT_CONFIDENCE = 0.85
+# Social-insurance refusal notices (DOMAIN.md §15): 不予受理/核定/核发/支付/更改/重核 告知书.
+REFUSALS = ("不予受理", "不予核定", "不予核发", "不予支付", "不予更改", "不予重核")
 
 
 def _entry(scheme: str, category: str, kind: str, retention: str, *, keywords: tuple[str, ...] = (),
@@ -42,28 +44,38 @@ def _entry(scheme: str, category: str, kind: str, retention: str, *, keywords: t
 
 DEFAULT_SCHEDULE: tuple[dict[str, Any], ...] = (
     # Every category: the archive's own registers.
-    _entry("general", "*", "销毁清册与鉴定报告", "Y", keywords=("销毁清册", "鉴定报告", "档案鉴定", "鉴定情况"),
-           confidence=0.95),
+    # A document form that says what the record is outranks topic keywords (priority 2): a
+    # destruction register of accounting vouchers is a register, a refusal of a pension is a refusal.
+    _entry("general", "*", "销毁清册与鉴定报告", "Y",
+           keywords=("销毁清册", "销毁登记", "鉴定报告", "档案鉴定", "鉴定情况"),
+           excludes=("劳动能力", "伤残", "职业病"), priority=2, confidence=0.95),
     # 文书 (国家档案局令第8号, simplified as in DOMAIN §3).
     _entry("documents", "WS", "本机关制定的规章制度", "Y",
            keywords=("规则", "规定", "办法", "细则", "制度", "章程", "条例"), excludes=("征求意见", "草案", "有关问题")),
     _entry("documents", "WS", "重要会议纪要", "Y",
            keywords=("局长办公会", "局务会", "党组", "全体会议", "常务会议", "办公会议"), doc_types=("纪要",)),
+    _entry("documents", "WS", "局长办公会议与党组会议纪要", "Y",
+           keywords=("局长办公会议纪要", "局长办公会纪要", "局务会议纪要", "局务会纪要", "党组会议纪要", "党组会纪要",
+                     "党组扩大会议纪要", "党组中心组学习纪要"), confidence=0.95),
     _entry("documents", "WS", "其他会议纪要", "Y", doc_types=("纪要",), confidence=0.7),
     _entry("documents", "WS", "任免、机构设置与调整", "Y",
-           keywords=("任免", "任命", "免去", "聘任", "职务", "成立", "撤销", "更名", "机构设置", "编制", "领导小组",
-                     "领导分工")),
+           keywords=("任免", "任命", "任职", "免去", "免职", "聘任", "职务", "成立", "撤销", "更名", "机构设置", "编制",
+                     "领导小组", "领导分工"), excludes=("任职资格",)),
     _entry("documents", "WS", "向上级的请示与批复", "Y", doc_types=("请示", "批复")),
+    _entry("documents", "WS", "请示与批复（按题名）", "Y", keywords=("的请示", "的批复"), confidence=0.8),
     _entry("documents", "WS", "本机关政策性意见与决定", "Y", doc_types=("意见", "决定"), confidence=0.75),
     _entry("documents", "WS", "合同协议与产权", "Y", keywords=("合同", "协议", "产权", "房产", "土地", "资产登记")),
     _entry("documents", "WS", "决议与命令", "Y", doc_types=("决议", "命令")),
     _entry("documents", "WS", "统计公报", "Y", keywords=("统计公报",)),
     _entry("documents", "WS", "年度工作计划与总结", "Y", keywords=("年度工作", "工作总结", "工作要点")),
     _entry("documents", "WS", "一般人事事项", "D10", keywords=("考勤", "请假", "培训", "年休")),
-    _entry("business", "WS", "不予受理告知书", "D2", keywords=("不予受理",)),
+    _entry("business", "WS", "不予受理告知书", "D2", keywords=("不予受理",), priority=2),
     _entry("documents", "WS", "转发上级一般文件", "D10", keywords=("转发",), priority=1, confidence=0.7),
     _entry("documents", "WS", "一般会议与一般业务文件", "D30", confidence=0.65),
-    # 社会保险业务档案 (2009 规定).
+    # 社会保险业务档案 (2009 规定). Refusal notices of every kind: short-term, kept with the
+    # application they answer (DOMAIN.md §15).
+    _entry("social_insurance", "SB", "不予受理、核定、核发、支付、更改、重核告知书（随申请保存）", "D2",
+           keywords=REFUSALS, priority=2, confidence=0.9),
     _entry("social_insurance", "SB", "用人单位参保登记", "Y",
            keywords=("参保单位", "单位登记", "单位参保", "单位信息", "用人单位")),
     _entry("social_insurance", "SB", "个人参保与个人账户", "D100",
@@ -86,7 +98,7 @@ DEFAULT_SCHEDULE: tuple[dict[str, Any], ...] = (
     _entry("personnel", "RS", "人事档案", "Y", confidence=0.95),
     # 案件卷宗.
     _entry("case", "AJ", "案件合议记录", "Y", keywords=("合议",), confidence=0.9),
-    _entry("case", "AJ", "不予受理告知书", "D2", keywords=("不予受理",), confidence=0.9),
+    _entry("case", "AJ", "不予受理告知书", "D2", keywords=("不予受理",), priority=2, confidence=0.9),
     _entry("case", "AJ", "案件卷宗", "D30", confidence=0.55),
     # 会计档案 (会计档案管理办法 2015).
     _entry("accounting", "KJ", "年度财务报告", "Y", keywords=("年度财务", "决算", "年报")),

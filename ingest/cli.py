@@ -17,7 +17,7 @@ import click
 
 from archive import records
 from archive.cli import Context, pass_ctx
-from archive.codes import DEFAULT_CATEGORIES
+from archive.codes import DEFAULT_CATEGORIES, review_reason_label
 from archive.errors import ArchiveError
 from archive.i18n import lang, secrecy_label
 from archive.identity import Identity
@@ -115,7 +115,8 @@ def _emit(result: dict, as_json: bool) -> None:
         click.echo(f"✗ {', '.join(result.get('files') or []) or result.get('id')}: {result['error']}")
     else:
         extra = f" ← {result['duplicate_of']}" if status == "duplicate" else ""
-        reasons = f" [{', '.join(result['review_reasons'])}]" if result.get("review_reasons") else ""
+        said = [review_reason_label(r, lang()) for r in result.get("review_reasons") or []]
+        reasons = f" [{'; '.join(said)}]" if said else ""
         click.echo(f"✓ {result['archival_code'] or result['id'] or ''} {status}{extra} {_category(result['category'])} "
                    f"{secrecy_label(result['secrecy']) if result['secrecy'] else ''} {result['title'] or ''}{reasons}")
 
@@ -192,9 +193,12 @@ def _iso(value) -> str | None:
 @click.argument("ref")
 @click.option("--set", "pairs", multiple=True, metavar="FIELD=VALUE",
               help="e.g. category_code=RS personnel_class=3 title=... (repeatable)")
+@click.option("--reason", default="", help="why the retention of a filed record changes (required for retention=)")
+@click.option("--classifier", default="", help="the organ that set a state-secret level (derived classification)")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
-def review_command(ctx: Context, ref: str, pairs: tuple[str, ...], as_json: bool) -> None:
+def review_command(ctx: Context, ref: str, pairs: tuple[str, ...], reason: str, classifier: str,
+                   as_json: bool) -> None:
     changes = {}
     for pair in pairs:
         if "=" not in pair:
@@ -203,7 +207,8 @@ def review_command(ctx: Context, ref: str, pairs: tuple[str, ...], as_json: bool
         changes[key.strip()] = value.strip()
     who = ctx.identity()
     with ctx.session(who) as session:
-        record = correct(session, who, records.find(session, who, ref).id, changes)
+        record = correct(session, who, records.find(session, who, ref).id, changes, reason=reason,
+                         classifier=classifier)
         result = record_result(record)
     _emit(result, as_json)
 

@@ -6,9 +6,16 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import audit
-from archive.codes import BUSINESS_STEPS, PERSONNEL_CLASSES, RecordStatus, Retention, Secrecy
-from archive.declassification import lowering_authority
+from archive import audit, record_retention
+from archive.codes import (
+    BUSINESS_STEPS,
+    PERSONNEL_CLASSES,
+    STATE_SECRET_LEVELS,
+    RecordStatus,
+    Retention,
+    Secrecy,
+)
+from archive.declassification import classification, lowering_authority
 from archive.errors import Conflict, Forbidden, ValidationError
 from archive.holds import assert_not_held
 from archive.identity import Identity
@@ -24,7 +31,8 @@ FORM_FIELDS = ("title", "category_code", "doc_no", "issuer", "doc_type", "retent
 REVIEW_QUEUE_LIMIT = 200
 
 
-def correct(session: Session, identity: Identity, record_id: int, changes: dict, *, authority: str = "") -> Record:
+def correct(session: Session, identity: Identity, record_id: int, changes: dict, *, authority: str = "",
+            reason: str = "", classifier: str = "") -> Record:
     """Apply a person's corrections (audited with before and after) and confirm the record.
 
     A field set to the value it has is no change. Catalogue fields are the archivist's (EDIT);
@@ -32,6 +40,14 @@ def correct(session: Session, identity: Identity, record_id: int, changes: dict,
     the security officer lowers it, on the authority archive.declassification asks for (held
     records are refused before). The unit of work re-indexes the record and recomputes its
     dates (retention due, declassification) from what changed.
+
+    A filed record's retention is a change with a `reason` (archive.record_retention): a longer
+    period applies at once, a shorter one waits for an approver of the schedule and the record
+    keeps its period until then.
+
+    A state-secret level set here records who set it (archive.declassification.classification): the
+    bureau originally, only at a level its ARCHIVE_BUREAU_LEVEL allows, or derived from another
+    organ (`classifier`, else the issuer).
     """
     viewer = identity.viewer
     record = record_for(session, viewer, record_id)  # above clearance or scope: does not exist
@@ -56,14 +72,36 @@ def correct(session: Session, identity: Identity, record_id: int, changes: dict,
         decided_by = lowering_authority(viewer, record, changes["secrecy"], held=False, authority=authority,
                                         fonds_name=fonds.name if fonds else "",
                                         bureau_level=session.info.get(BUREAU_LEVEL, "prefecture")).authority
+    origin = None
+    if "secrecy" in changes and Secrecy(changes["secrecy"]) in STATE_SECRET_LEVELS \
+            and rank(changes["secrecy"]) > rank(record.secrecy):
+        # Who sets the level, checked before anything changes (DOMAIN.md §4, ARCHIVE_BUREAU_LEVEL).
+        fonds = session.get(Fonds, record.fonds_id)
+        origin = classification(changes["secrecy"], issuer=changes.get("issuer", record.issuer or ""),
+                                fonds_name=fonds.name if fonds else "",
+                                bureau_level=session.info.get(BUREAU_LEVEL, "prefecture"), classifier=classifier)
     before = {k: getattr(record, k) for k in changes}
+    # In review the period is the pipeline's proposal, which the archivist confirms or corrects;
+    # a filed record's period is a decision, changed only as archive.record_retention says.
+    retention = changes.pop("retention", None) if record.status == RecordStatus.FILED.value else None
+    proposed: dict = {}
+    if retention is not None:  # first: a refused change leaves the record as it was
+        change = record_retention.request(session, viewer.username, record, retention, reason)
+        if change.status == "applied":
+            changes["retention"] = retention
+        else:  # the record keeps its period until an approver decides
+            before.pop("retention")
+            proposed = {"retention_proposed": {"change": change.id, "retention": retention, "reason": reason}}
     for key, value in changes.items():
         setattr(record, key, value)
+    if origin is not None:
+        record.secrecy_origin, record.secrecy_classifier = origin
+        proposed["secrecy_origin"] = {"origin": origin[0], "organ": origin[1]}
     record.review_reasons = []
     record.status = RecordStatus.FILED.value
     record.extra = {**(record.extra or {}), "reviewed_by": viewer.username}
     audit.record(session, viewer.username, "record.corrected", f"record:{record.id}",
-                 {"before": before, "after": changes, **({"authority": decided_by} if decided_by else {})})
+                 {"before": before, "after": changes, **({"authority": decided_by} if decided_by else {}), **proposed})
     return record
 
 

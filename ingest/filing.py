@@ -4,6 +4,8 @@ and an index outbox row, or nothing at all."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -30,6 +32,9 @@ class PageResult:
     rotation: int
     skew_angle: float
     flags: list[str]
+    operator: str = ""  # who scanned or uploaded it
+    scanned_at: dt.datetime | None = None  # the file's capture time, else when it was received
+    phash: int | None = None
 
 
 @dataclasses.dataclass
@@ -67,9 +72,32 @@ def set_status(session: Session, record: Record, status: RecordStatus, actor: st
                  {"from": previous, **{k: v for k, v in details.items() if v not in (None, "", [])}})
 
 
+def transaction_elsewhere(session: Session, record: Record) -> list[str]:
+    """One transaction is one item (DOMAIN.md §13): another item with the same 业务流水号 means a
+    transaction split over two records, for a person to merge or correct."""
+    others = session.execute(select(Record.archival_code, Record.id).where(
+        Record.transaction_no == record.transaction_no, Record.id != record.id,
+        Record.category_code == record.category_code)).all()
+    return [f"transaction_elsewhere:{code or rid}" for code, rid in others[:3]]
+
+
+def pages_elsewhere(session: Session, record: Record, pages: list[PageResult]) -> list[str]:
+    """A page whose image is already a page of another record (the same sheet filed twice);
+    blank pages are alike everywhere and are not counted."""
+    keys = {p.sha256: p.page_no for p in pages if p.sha256 and not p.blank}
+    if not keys:
+        return []
+    rows = session.execute(select(Page.sha256, Record.archival_code, Record.id).join(Record, Record.id == Page.record_id)
+                           .where(Page.sha256.in_(list(keys)), Page.record_id != record.id, Page.blank.is_(False))).all()
+    found = sorted({(keys[key], code or str(rid)) for key, code, rid in rows})
+    return ["page_identical_elsewhere:" + ",".join(f"{n}={code}" for n, code in found[:5])] if found else []
+
+
 def file_record(session: Session, record: Record, *, fields: dict, pages: list[PageResult],
-                derived: list[Derived], review_reasons: list[str], actor: str) -> Record:
-    """Write everything about one processed record. Runs inside the caller's transaction."""
+                derived: list[Derived], review_reasons: list[str], actor: str,
+                check: Callable[[Session, Record], None] | None = None) -> Record:
+    """Write everything about one processed record. Runs inside the caller's transaction; `check`
+    (the four-property check) runs on the written record before its status is set."""
     fields = dict(fields)
     evidence = fields.pop("extra_evidence", None)
     for name, value in fields.items():
@@ -90,7 +118,7 @@ def file_record(session: Session, record: Record, *, fields: dict, pages: list[P
             record_id=record.id, page_no=p.page_no, width=p.width, height=p.height, dpi=p.dpi,
             color_mode=p.color_mode, sha256=p.sha256, ocr_engine=p.ocr_engine, ocr_confidence=p.ocr_confidence,
             ocr_text=p.text, blank=p.blank, rotation=p.rotation, skew_angle=p.skew_angle, flags=p.flags,
-            scanned_at=utcnow(),
+            operator=p.operator, scanned_at=p.scanned_at or record.created_at or utcnow(),
         ))
     known = {(o.sha256, o.role, o.page_no) for o in session.execute(
         select(StoredObject).where(StoredObject.record_id == record.id)).scalars()}
@@ -100,9 +128,15 @@ def file_record(session: Session, record: Record, *, fields: dict, pages: list[P
         name = d.filename or (f"{record.archival_code}-{d.page_no:04d}" if d.page_no else record.archival_code)
         session.add(StoredObject(sha256=d.sha256, size=d.size, media_type=d.media_type, role=d.role,
                                  record_id=record.id, page_no=d.page_no, filename=name))
+    review_reasons = [*review_reasons, *pages_elsewhere(session, record, pages)]
+    if record.transaction_no:
+        record.extra = {**(record.extra or {}), "transaction": record.transaction_no}  # auto_arrange groups by it
+        review_reasons = [*review_reasons, *transaction_elsewhere(session, record)]
     record.review_reasons = review_reasons
     record.error = ""
     record.filed_at = utcnow()
+    if check is not None:
+        check(session, record)
     status = RecordStatus.NEEDS_REVIEW if review_reasons else RecordStatus.FILED
     set_status(session, record, status, actor, archival_code=record.archival_code, review_reasons=review_reasons)
     return record

@@ -2,7 +2,9 @@
 
 Columns (header names, Chinese or English): file/文件 (required, relative to the manifest),
 record/件 (rows sharing a value form one record, pages in row order), fonds/全宗, category/门类,
-volume/卷, box/盒, year/年度, retention/保管期限, secrecy/密级, title/题名, department/部门.
+volume/卷, box/盒, year/年度, retention/保管期限, secrecy/密级, title/题名, department/部门,
+transaction_no/业务流水号 (rows sharing one form one record, one transaction being one item),
+insurance_type/险种, operator/扫描人 (who scanned the pages; default: who ingests them).
 The volume and box (by code, or by number in the record's series) receive the record as it is
 filed (archive.arrangement.placing); rows naming neither wait for `archive arrange`.
 """
@@ -26,6 +28,9 @@ ALIASES = {
     "secrecy": "secrecy", "密级": "secrecy",
     "title": "title", "题名": "title",
     "department": "department", "部门": "department",
+    "transaction": "transaction_no", "transaction_no": "transaction_no", "业务流水号": "transaction_no",
+    "流水号": "transaction_no", "insurance_type": "insurance_type", "险种": "insurance_type",
+    "operator": "operator", "扫描人": "operator", "操作员": "operator",
 }
 
 
@@ -40,12 +45,18 @@ def read_manifest(path: Path) -> list[tuple[list[Path], dict]]:
         if not name:
             raise ValidationError(f"{path.name} row {number}: the file column is empty")
         file = (path.parent / name).resolve()
-        key = (row.get("record") or "").strip() or f"row{number}"
+        # One transaction is one item: rows sharing a 业务流水号 (and no 件 of their own) form one record.
+        key = (row.get("record") or "").strip() or _transaction_key(row) or f"row{number}"
         meta = {k: str(v).strip() for k, v in row.items() if k not in ("file", "record") and v not in (None, "")}
         files, known = groups.setdefault(key, ([], {}))
         files.append(file)
         known.update(meta)
     return list(groups.values())
+
+
+def _transaction_key(row: dict) -> str:
+    value = str(row.get("transaction_no") or "").strip()
+    return f"transaction:{value}" if value else ""
 
 
 def _rows(path: Path) -> list[dict]:

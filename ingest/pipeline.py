@@ -28,11 +28,12 @@ from archive.clock import today
 from archive.codes import ObjectRole, RecordStatus, Retention, Secrecy
 from archive.db import Catalog
 from archive.errors import ArchiveError, ValidationError
+from archive.four_properties import Scanner, check_record, clamav_scan
 from archive.identity import Identity
 from archive.models import Record, StoredObject
 from archive.policy import Action, can_see, require
 from archive.retention_rules import active_rules
-from ingest import stages
+from ingest import page_checks, stages
 from ingest.classify.retention_schedule import CatalogSchedule
 from ingest.filing import Derived, PageResult, ensure_code, file_record, higher_secrecy, set_status
 from ingest.receive import digest_file, receive
@@ -57,11 +58,12 @@ class IngestService:
     """Ingest for `identity`, who must be allowed to file records (Action.FILE)."""
 
     def __init__(self, catalog: Catalog, store, identity: Identity, *, options: Options | None = None,
-                 anchor_every: int = 100):
+                 anchor_every: int = 100, scanner: Scanner = clamav_scan):
         require(identity.viewer, Action.FILE)
         self.catalog, self.store, self.identity = catalog, store, identity
         self.options = options or Options()
         self.anchor_every = anchor_every
+        self.scanner = scanner  # the malware scan of the four-property check at filing
 
     @property
     def actor(self) -> str:
@@ -106,15 +108,19 @@ class IngestService:
             ).scalars())
             metadata = dict(record.extra.get("metadata", {}))
             schedule = CatalogSchedule.of(active_rules(session))
+            received_at = record.created_at
         try:
             pages, ocr_pages, derived, flags = self._pages(originals, progress)
+            for page in pages:  # who scanned or uploaded it, and when (DOMAIN.md §8)
+                page.operator = str(metadata.get("operator") or self.actor)[:50]
+                page.scanned_at = page.scanned_at or received_at
             fields, reasons = self._understand(pages, ocr_pages, flags, metadata, schedule)
             code = self._assign_code(record_id, fields)
             derived += self._derivatives(pages, ocr_pages, fields, code)
             with self.catalog.session(self.identity) as session:
                 record = session.get(Record, record_id)
                 file_record(session, record, fields=fields, pages=pages, derived=derived,
-                            review_reasons=reasons, actor=self.actor)
+                            review_reasons=reasons, actor=self.actor, check=self._check)
                 self._place(session, record, metadata)
         except Exception as exc:
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -159,8 +165,9 @@ class IngestService:
                     with self.store.get(obj.sha256) as src, local.open("wb") as dst:
                         shutil.copyfileobj(src, dst, 1 << 20)
                     batch: list = []
+                    times = page_checks.capture_times(local)
                     for page in stages.read_pages(local, obj.filename):
-                        batch.append(page)
+                        batch.append((page, times[page.page_no - 1] if page.page_no <= len(times) else None))
                         if len(batch) >= PAGE_BATCH:
                             self._run_batch(pool, batch, pages, ocr_pages, derived, flags, progress)
                     if batch:
@@ -173,9 +180,10 @@ class IngestService:
         return pages, ocr_pages, derived, flags
 
     def _run_batch(self, pool, batch, pages, ocr_pages, derived, flags, progress) -> None:
-        results = list(pool.map(lambda p: stages.process_page(p, self.options.engine), batch))
+        results = list(pool.map(lambda item: stages.process_page(item[0], self.options.engine), batch))
+        times = [captured for _page, captured in batch]
         batch.clear()  # release the decoded images before the next batch is read
-        for done in results:
+        for done, captured in zip(results, times, strict=True):
             page_no = len(pages) + 1
             image_key = ""
             if done.image_bytes is not None:
@@ -189,6 +197,7 @@ class IngestService:
                 page_no=page_no, width=done.width, height=done.height, dpi=done.dpi, color_mode=done.color_mode,
                 sha256=image_key, ocr_engine=done.engine, ocr_confidence=done.confidence, text=done.text,
                 blank=done.blank, rotation=done.rotation, skew_angle=done.skew_angle, flags=done.flags,
+                scanned_at=captured, phash=done.phash,
             ))
             ocr_pages.append(done.ocr)
             flags.update(done.flags)
@@ -232,7 +241,19 @@ class IngestService:
         low = [p.page_no for p in pages if "low_dpi" in p.flags]
         if low:
             reasons.append("low_dpi:" + ",".join(map(str, low[:10])))
+        # For the category as filed (a given one may differ from the classifier's), unless given.
+        fields["insurance_type"] = stages.insurance_type(fields.get("category_code"), found.insurance_read,
+                                                         fields.get("business_step"))
+        for key in ("transaction_no", "insurance_type"):  # given (manifest 业务流水号/险种) beats read
+            if metadata.get(key):
+                fields[key] = str(metadata[key]).strip()[:50 if key == "transaction_no" else 20]
+        reasons += page_quality(pages, fields)
         return fields, list(dict.fromkeys(reasons))
+
+    def _check(self, session, record: Record) -> None:
+        """四性检测 at filing, for every record (DA/T 70): stored and shown on the record's page."""
+        session.flush()
+        check_record(session, self.store, record, actor=self.actor, stage="filing", scanner=self.scanner)
 
     def _place(self, session, record: Record, metadata: dict) -> None:
         """Into the volume or box the manifest names, in the filing transaction; what cannot be
@@ -275,6 +296,20 @@ class IngestService:
         return image
 
 
+def page_quality(pages: list[PageResult], fields: dict) -> list[str]:
+    """Review reasons from the pages as a sequence (DOMAIN.md §8): printed page numbers missing,
+    repeated or out of order; the same page twice; red masthead or seal scanned without colour;
+    a social-insurance item whose 核定表 is not on top."""
+    texts = [p.text for p in pages]
+    reasons = page_checks.sequence_problems([page_checks.printed_page_number(t) for t in texts])
+    reasons += page_checks.identical_pages([p.sha256 for p in pages], [p.phash for p in pages],
+                                           [p.blank for p in pages])
+    reasons += page_checks.colour_problems([p.color_mode for p in pages], texts)
+    if fields.get("category_code") == "SB":
+        reasons += page_checks.approval_sheet_misplaced(texts)
+    return reasons
+
+
 JSON_FIELDS = ("id", "archival_code", "status", "category", "secrecy", "retention", "title", "doc_no", "issuer",
                "date", "doc_type", "person_name", "person_id", "personnel_class", "business_step", "pages",
                "sha256", "ocr_confidence", "review_reasons", "error")
@@ -299,6 +334,8 @@ def record_result(record: Record) -> dict:
         "person_id": record.person_id_number,
         "personnel_class": record.personnel_class,
         "business_step": record.business_step,
+        "insurance_type": record.insurance_type,
+        "transaction_no": record.transaction_no,
         "disclosure": record.disclosure,
         "pages": record.pages,
         "sha256": record.source_sha256,

@@ -76,6 +76,9 @@ def receive(catalog: Catalog, store, identity: Identity, originals: list[Origina
     """Store the originals and create (or find) the record for them, for `identity` (who may file)."""
     require(identity.viewer, Action.FILE)
     actor = identity.username
+    # The pages' operator (DOMAIN.md §8): who scanned them, as the manifest says, else who handed
+    # them in; kept with the record so a worker acting as `system` later still knows.
+    metadata = {**metadata, "operator": metadata.get("operator") or actor}
     key = source_digest(originals)
     with catalog.session(identity) as session:
         existing = _by_digest(session, key)

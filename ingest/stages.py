@@ -16,6 +16,7 @@ from archive.retention_dates import add_months
 from ingest import sources
 from ingest.ocr import DEFAULT_ENGINE, get_engine
 from ingest.ocr.model import OcrPage
+from ingest.page_checks import perceptual_hash
 from ingest.pdf_output import build_searchable_pdf, make_thumbnail
 from ingest.preprocess import prepare_page
 
@@ -46,6 +47,7 @@ class PageDone:
     rotation: int
     skew_angle: float
     flags: list[str]
+    phash: int | None = None  # the page's look (ingest.page_checks): finds the same page scanned twice
 
 
 def process_page(page: sources.PageImage, engine_name: str) -> PageDone:
@@ -74,7 +76,8 @@ def process_page(page: sources.PageImage, engine_name: str) -> PageDone:
     flags = list(dict.fromkeys([*page.flags, *meta["flags"]]))
     return PageDone(image_bytes, image_type, thumb, meta["width"], meta["height"], dpi, meta["color_mode"],
                     engine_name, None if meta["blank"] else ocr.mean_confidence, ocr.text, ocr, meta["blank"],
-                    meta["rotation"], float(meta["skew_angle"]), flags)
+                    meta["rotation"], float(meta["skew_angle"]), flags,
+                    None if meta["blank"] else perceptual_hash(prepared.image))
 
 
 UPRIGHT_CONFIDENCE = 0.85
@@ -112,10 +115,23 @@ def searchable_pdf(images: Iterable[Image.Image | None], pages: list, ocr_pages:
     return build_searchable_pdf(items, title=title, archival_code=archival_code)
 
 
+_STEP_INSURANCE = {"养老待遇": "养老保险", "医疗待遇": "医疗保险", "失业待遇": "失业保险", "工伤待遇": "工伤保险",
+                   "生育待遇": "生育保险"}
+
+
+def insurance_type(category: str | None, read: str | None, business_step: str | None) -> str:
+    """A social-insurance item's insurance type (年度—险种—业务环节): as the form names it, else as its
+    benefit step implies; other categories carry none."""
+    if category != "SB":
+        return ""
+    return read or _STEP_INSURANCE.get(business_step or "", "")
+
+
 @dataclasses.dataclass
 class Understanding:
     fields: dict  # catalog column names → values
     review_reasons: list[str]
+    insurance_read: str | None = None  # as the form names it, whatever the category (a given one may differ)
 
 
 def understand(text: str, lines: list | None, flags: Iterable[str], *, review_threshold: float,
@@ -151,6 +167,8 @@ def understand(text: str, lines: list | None, flags: Iterable[str], *, review_th
         "secrecy_marking": found.evidence.get("secrecy", "")[:40],
         "retention": retention,
         "disclosure": found.disclosure or "on_request",
+        "insurance_type": insurance_type(kind.category, found.insurance_type, kind.business_step),
+        "transaction_no": found.transaction_no or "",
     }
     if Secrecy(secrecy) in STATE_SECRET_LEVELS:
         start = dt.date.fromisoformat(found.secrecy_start) if found.secrecy_start else doc_date
@@ -161,5 +179,5 @@ def understand(text: str, lines: list | None, flags: Iterable[str], *, review_th
     evidence = {"extraction": found.evidence, "confidence": {**found.confidence, **kind.confidence},
                 "reasons": kind.reasons, "flags": flags}
     fields["extra_evidence"] = evidence
-    return Understanding(fields, reasons)
+    return Understanding(fields, reasons, found.insurance_type)
 

@@ -353,6 +353,40 @@ def destruction_pdf(ctx: Context, register_id: int, output: Path, certificate: b
     click.echo(t("register.pdf", path=output))
 
 
+@schedule_group.command("record-changes", help="待批准的单件保管期限缩短 / single records' shorter periods waiting")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def record_changes(ctx: Context, as_json: bool) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        rows = life.record_retention_changes(session, who)
+    if as_json:
+        _echo_json(rows)
+        return
+    for c in rows:
+        click.echo(t("record_change.line", id=c["id"], record=c["record"], old=retention_words(c["old_retention"]),
+                     new=retention_words(c["new_retention"]), proposed_by=c["proposed_by"], reason=c["reason"]))
+    if not rows:
+        click.echo(t("record_change.none"))
+
+
+@schedule_group.command("record-approve", help="批准（或 --reject 驳回）缩短单件档案的保管期限：局长、分管领导、"
+                                                "办公室主任，不是提交人 / approve or reject a record's shorter period")
+@click.argument("change_id", type=int)
+@click.option("--reject", "reject_reason", help="reject it, with this reason")
+@pass_ctx
+def record_approve(ctx: Context, change_id: int, reject_reason: str | None) -> None:
+    who = ctx.identity()
+    with ctx.session(who) as session:
+        out = life.decide_record_retention_change(session, who, change_id, approve=reject_reason is None,
+                                                  reason=reject_reason or "")
+    if reject_reason is None:
+        click.echo(t("record_change.approved", id=change_id, record=out["record"],
+                     new=retention_words(out["new_retention"]), due=out["new_due"] or "-"))
+    else:
+        click.echo(t("record_change.rejected", id=change_id, reason=out["decision_note"]))
+
+
 @retention_group.command("secrecy-review", help="密级审核（安全保密员）/ review a state secret (security officer)")
 @click.argument("record_id", type=int)
 @click.option("--outcome", required=True, type=click.Choice(secrecy.OUTCOMES))

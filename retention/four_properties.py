@@ -1,185 +1,21 @@
-"""Four-property check (四性检测, DA/T 70-2018; DOMAIN.md §11) per record and per batch, at
-filing, at transfer and on demand: authenticity, integrity, usability, security. Each
-property is a list of named checks with ok True/False, or None for "not checked"."""
+"""Four-property check (四性检测, DA/T 70): the check itself is archive.four_properties, shared with
+ingest, which runs it for every record at filing; retention runs it at transfer and on demand."""
 
-from __future__ import annotations
+from archive.four_properties import (
+    MANDATORY,
+    OUTCOMES,
+    Scanner,
+    authenticity,
+    check_batch,
+    check_record,
+    clamav_scan,
+    integrity,
+    latest,
+    outcome,
+    security,
+    summary,
+    usability,
+)
 
-import io
-import shutil
-import subprocess
-import tempfile
-from collections.abc import Callable, Iterable
-from typing import Any
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from archive import archival_code, audit
-from archive.clock import utcnow
-from archive.codes import STATE_SECRET_LEVELS, ObjectRole, RecordStatus, Retention, Secrecy
-from archive.lifecycle_models import FourPropertyCheck
-from archive.models import Page, Record, StoredObject
-
-MANDATORY = ("fonds_id", "category_code", "year", "retention", "title", "archival_code", "secrecy")
-IMAGE_TYPES = ("image/",)
-Scanner = Callable[[bytes], tuple[bool | None, str]]  # -> (clean?, detail); None: not checked
-
-
-def clamav_scan(data: bytes) -> tuple[bool | None, str]:
-    """Scan with clamscan when installed; otherwise say so rather than pretend."""
-    exe = shutil.which("clamscan")
-    if exe is None:
-        return None, "not checked: clamscan is not installed"
-    with tempfile.NamedTemporaryFile() as fh:
-        fh.write(data)
-        fh.flush()
-        done = subprocess.run([exe, "--no-summary", fh.name], capture_output=True, text=True, timeout=300)
-    if done.returncode == 0:
-        return True, "clean"
-    if done.returncode == 1:
-        return False, done.stdout.strip()[-200:]
-    return None, f"clamscan failed: {done.stderr.strip()[-200:]}"
-
-
-def _check(name: str, ok: bool | None, detail: str = "") -> dict[str, Any]:
-    return {"check": name, "ok": ok, "detail": detail}
-
-
-def authenticity(session: Session, store, record: Record, objects: list[StoredObject]) -> list[dict]:
-    out = []
-    bad = [o.sha256[:12] for o in objects if store.exists(o.sha256) and not store.verify(o.sha256)]
-    out.append(_check("digests_match", not bad, f"changed: {bad}" if bad else f"{len(objects)} objects"))
-    code = record.archival_code or ""
-    out.append(_check("archival_code_well_formed", archival_code.is_well_formed(code), code))
-    problems = _metadata_problems(record)
-    out.append(_check("metadata_valid", not problems, "; ".join(problems)))
-    dupes: list[int] = []
-    if record.source_sha256:
-        dupes = list(session.execute(select(Record.id).where(Record.source_sha256 == record.source_sha256,
-                                                             Record.id != record.id)).scalars())
-    originals = [o.sha256 for o in objects if o.role == ObjectRole.ORIGINAL.value]
-    if originals:
-        dupes += [rid for rid in session.execute(select(StoredObject.record_id).where(
-            StoredObject.sha256.in_(originals), StoredObject.role == ObjectRole.ORIGINAL.value,
-            StoredObject.record_id != record.id, StoredObject.destroyed_at.is_(None))).scalars() if rid is not None]
-    out.append(_check("no_duplicates", not dupes, f"same content as records {sorted(set(dupes))}" if dupes else ""))
-    return out
-
-
-def _metadata_problems(record: Record) -> list[str]:
-    problems = []
-    try:
-        Retention.parse(record.retention or "")
-    except ValueError:
-        problems.append(f"retention {record.retention!r}")
-    try:
-        level = Secrecy(record.secrecy)
-    except ValueError:
-        problems.append(f"secrecy {record.secrecy!r}")
-    else:
-        if level in STATE_SECRET_LEVELS and record.declassify_on is None and record.secrecy_term_months is not None:
-            problems.append("state secret without a declassification date")
-    if record.year and not 1900 <= record.year <= 2999:
-        problems.append(f"year {record.year}")
-    if record.doc_date and record.year and record.doc_date.year != record.year:
-        problems.append(f"date {record.doc_date} outside year {record.year}")
-    if record.archival_code and archival_code.is_well_formed(record.archival_code):
-        parts, _ = archival_code.parse(record.archival_code)
-        if parts.category != record.category_code or parts.year != record.year:
-            problems.append("archival code disagrees with category or year")
-    return problems
-
-
-def integrity(session: Session, store, record: Record, objects: list[StoredObject]) -> list[dict]:
-    page_rows = session.execute(select(func.count()).select_from(Page).where(Page.record_id == record.id)).scalar_one()
-    pages_ok = page_rows == record.pages if page_rows else None
-    missing_fields = [f for f in MANDATORY if getattr(record, f) in (None, "")]
-    missing = [o.sha256[:12] for o in objects if not store.exists(o.sha256)]
-    return [
-        _check("page_count", pages_ok, f"catalogue {record.pages}, page rows {page_rows}"),
-        _check("mandatory_fields", not missing_fields, ",".join(missing_fields)),
-        _check("objects_present", bool(objects) and not missing,
-               f"missing {missing}" if missing else ("no objects" if not objects else f"{len(objects)} objects")),
-    ]
-
-
-def usability(store, objects: list[StoredObject]) -> list[dict]:
-    out = []
-    for obj in objects:
-        if not store.exists(obj.sha256):
-            continue
-        if obj.media_type == "application/pdf":
-            out.append(_check(f"pdf:{obj.sha256[:12]}", *_pdf_ok(store, obj.sha256)))
-        elif obj.media_type.startswith(IMAGE_TYPES):
-            out.append(_check(f"image:{obj.sha256[:12]}", *_image_ok(store, obj.sha256)))
-    return out or [_check("readable", None, "no PDF or image to open")]
-
-
-def _read(store, key: str) -> bytes:
-    with store.get(key) as stream:
-        return stream.read()
-
-
-def _pdf_ok(store, key: str) -> tuple[bool, str]:
-    import pikepdf
-
-    try:
-        with pikepdf.open(io.BytesIO(_read(store, key))) as doc:
-            if doc.is_encrypted:
-                return False, "encrypted"
-            pdfa = "pdfa" if "/Metadata" in doc.Root and b"pdfaid" in doc.Root.Metadata.read_bytes() else "not PDF/A"
-            return True, f"{len(doc.pages)} pages, {pdfa}"
-    except Exception as exc:
-        return False, f"{type(exc).__name__}: {exc}"[:200]
-
-
-def _image_ok(store, key: str) -> tuple[bool, str]:
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(_read(store, key))) as img:
-            img.load()
-            return True, f"{img.format} {img.size[0]}x{img.size[1]}"
-    except Exception as exc:
-        return False, f"{type(exc).__name__}: {exc}"[:200]
-
-
-def security(store, objects: list[StoredObject], scanner: Scanner) -> list[dict]:
-    results = [scanner(_read(store, o.sha256)) for o in objects if store.exists(o.sha256)]
-    if not results or any(ok is None for ok, _ in results):
-        detail = next((d for ok, d in results if ok is None), "nothing to scan")
-        return [_check("malware_scan", None, detail)]
-    infected = [d for ok, d in results if ok is False]
-    return [_check("malware_scan", not infected, "; ".join(infected) or f"{len(results)} objects clean")]
-
-
-def check_record(session: Session, store, record: Record, *, actor: str, stage: str = "on_demand",
-                 batch: str = "", scanner: Scanner = clamav_scan) -> FourPropertyCheck:
-    objects = list(session.execute(select(StoredObject).where(
-        StoredObject.record_id == record.id, StoredObject.destroyed_at.is_(None))).scalars())
-    results = {
-        "authenticity": authenticity(session, store, record, objects),
-        "integrity": integrity(session, store, record, objects),
-        "usability": usability(store, objects),
-        "security": security(store, objects, scanner),
-    }
-    passed = all(c["ok"] is not False for checks in results.values() for c in checks)
-    row = FourPropertyCheck(record_id=record.id, stage=stage, batch=batch, passed=passed, results=results,
-                            checked_by=actor, checked_at=utcnow())
-    session.add(row)
-    audit.record(session, actor, "record.four_property_check", f"record:{record.id}",
-                 {"passed": passed, "stage": stage, "batch": batch})
-    return row
-
-
-def check_batch(session: Session, store, record_ids: Iterable[int] | None, *, actor: str, stage: str = "on_demand",
-                batch: str = "", scanner: Scanner = clamav_scan) -> dict[str, Any]:
-    q = select(Record).where(Record.status != RecordStatus.DESTROYED.value).order_by(Record.id)
-    if record_ids is not None:
-        q = q.where(Record.id.in_(list(record_ids)))
-    rows = [check_record(session, store, r, actor=actor, stage=stage, batch=batch, scanner=scanner)
-            for r in session.execute(q).scalars()]
-    return {"checked": len(rows), "passed": sum(r.passed for r in rows), "failed": [r.record_id for r in rows if not r.passed],
-            "results": [{"record_id": r.record_id, "passed": r.passed, **r.results} for r in rows]}
-
-
+__all__ = ["MANDATORY", "OUTCOMES", "Scanner", "authenticity", "check_batch", "check_record", "clamav_scan",
+           "integrity", "latest", "outcome", "security", "summary", "usability"]

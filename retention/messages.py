@@ -35,6 +35,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "register.header": ("销毁清册 {id} {title}（{status}）", "register {id} {title} ({status})"),
     "register.pdf": ("已写入 {path}", "written to {path}"),
     "secrecy.reviewed": ("档案 {id}：{outcome}", "record {id}: {outcome}"),
+    "record_change.line": ("{id}：档案 {record}，{old} → {new}，{proposed_by}：{reason}",
+                           "{id}: record {record}, {old} -> {new}, {proposed_by}: {reason}"),
+    "record_change.none": ("没有待批准的单件保管期限修改", "no retention change of a single record is waiting"),
+    "record_change.approved": ("已批准 {id}：档案 {record} 保管期限 {new}，到期日 {due}",
+                               "approved {id}: record {record} kept {new}, due {due}"),
+    "record_change.rejected": ("已驳回 {id}：{reason}", "rejected {id}: {reason}"),
     "report.written": ("已写入 {path}（{fmt}，摘要 {digest}）", "written to {path} ({fmt}, digest {digest})"),
     "report.needs_output": ("{fmt} 格式须用 --output 文件", "--format {fmt} needs --output FILE"),
     "check.summary": ("已检测 {checked} 件，通过 {passed} 件，未通过 {failed} 件",
@@ -62,6 +68,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "declassification_review": ("保密期限届满待审查", "secrecy term ending"),
     "yearly_secrecy_review": ("年度定密审查", "yearly secrecy review"),
     "due_for_transfer": ("到期待移交进馆", "due for transfer"), "filing_overdue": ("逾期未归档", "filing overdue"),
+    "secrecy_term_open": ("保密期限长期或不明待审查", "secrecy term long-term or unknown: review"),
 }
 
 

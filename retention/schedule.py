@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from archive import audit, policy
+from archive import audit, policy, record_retention
 from archive.clock import utcnow
 from archive.codes import RecordStatus, Retention, Role
 from archive.errors import Conflict, Forbidden, NotFound, ValidationError
-from archive.holds import held_record_ids
+from archive.holds import held_record_ids, is_held
 from archive.identity import Identity
 from archive.lifecycle_models import RetentionChange, ScheduleChange
 from archive.models import Category, Record, RetentionRule
@@ -262,7 +262,8 @@ def _recompute(session: Session, before: list[RetentionRule], old: RetentionRule
     extended or kept) take the new retention; the unit of work recomputes their dates. A held
     record is never made shorter (DOMAIN.md §6.4): it keeps its period. Answers each
     recomputation (record, old and new period and due date) and the held records kept."""
-    individually_set = select(RetentionChange.record_id).where(RetentionChange.kind.in_(("extend", "keep_permanent")))
+    individually_set = select(RetentionChange.record_id).where(
+        RetentionChange.kind.in_(record_retention.INDIVIDUAL_KINDS), RetentionChange.status == "applied")
     governed = select(Record).where(
         Record.retention == old.retention, Record.status != RecordStatus.DESTROYED.value,
         Record.id.not_in(individually_set),
@@ -369,6 +370,68 @@ def keep_permanently(session: Session, record: Record, *, reason: str, decided_b
     return change
 
 
+# -- one record's retention changed by a person (archive.record_retention) ---------------------
+def pending_record_changes(session: Session, who: Identity) -> list[RetentionChange]:
+    """Shortenings of single records waiting for an approver, of the records `who` may see."""
+    require_schedule_reader(session, who)
+    viewer = people.viewer(session, who)
+    rows = session.execute(select(RetentionChange).where(RetentionChange.status == "proposed")
+                           .order_by(RetentionChange.id)).scalars()
+    return [c for c in rows if can_see_record_id(session, viewer, c.record_id)]
+
+
+def _proposed_record_change(session: Session, who: Identity, change_id: int, what: str) -> tuple[RetentionChange, str]:
+    change = session.get(RetentionChange, change_id)
+    if change is None or not can_see_record_id(session, people.viewer(session, who), change.record_id):
+        raise NotFound(f"retention change {change_id} does not exist")
+    if change.status != "proposed":
+        raise Conflict(f"retention change {change_id} was already {change.status}")
+    approver = people.require_role(session, who, SCHEDULE_APPROVER_ROLES, what)
+    policy.distinct_people([change.decided_by], [approver.username], what="a retention change")
+    return change, approver.username
+
+
+def approve_record_change(session: Session, who: Identity, *, change_id: int) -> RetentionChange:
+    """An approver of the schedule approves one record's shorter period in their own session:
+    the record takes it and its due date is recomputed (never for a record under hold)."""
+    change, approver = _proposed_record_change(session, who, change_id, "approve a retention change")
+    record = session.get(Record, change.record_id)
+    if record is None or record.status == RecordStatus.DESTROYED.value:
+        raise Conflict(f"record {change.record_id} no longer exists here")
+    if record.retention != change.old_retention:
+        raise Conflict(f"record {record.id} is kept {record.retention} now, not {change.old_retention}; propose again")
+    if is_held(session, record):
+        raise Conflict(f"record {record.archival_code or record.id} is under hold; its retention cannot be shortened")
+    now = utcnow()
+    change.old_due = record.retention_due
+    record.retention = change.new_retention
+    session.flush()  # the unit of work derives the new due date
+    change.new_due, change.status, change.approved_by = record.retention_due, "applied", approver
+    change.decided_at = change.changed_at = now  # it takes effect now (reports read due dates as of a day)
+    audit.record(session, approver, "retention.record.approve", f"record:{record.id}", {
+        "change": change.id, "old": change.old_retention, "new": change.new_retention, "reason": change.reason,
+        "proposed_by": change.decided_by, "approved_by": approver, "old_due": change.old_due, "new_due": change.new_due,
+    })
+    return change
+
+
+def reject_record_change(session: Session, who: Identity, *, change_id: int, reason: str) -> RetentionChange:
+    change, approver = _proposed_record_change(session, who, change_id, "decide on a retention change")
+    change.decision_note = _reason(reason, "a rejection")
+    change.status, change.approved_by, change.decided_at = "rejected", approver, utcnow()
+    audit.record(session, approver, "retention.record.reject", f"record:{change.record_id}", {
+        "change": change.id, "reason": change.decision_note, "proposed_by": change.decided_by})
+    return change
+
+
+def record_change_json(change: RetentionChange) -> dict[str, Any]:
+    return {"id": change.id, "record": change.record_id, "kind": change.kind, "status": change.status,
+            "old_retention": change.old_retention, "new_retention": change.new_retention, "reason": change.reason,
+            "proposed_by": change.decided_by, "approved_by": change.approved_by or None,
+            "old_due": _day(change.old_due), "new_due": _day(change.new_due),
+            "decision_note": change.decision_note or ""}
+
+
 def history(session: Session, record_id: int) -> list[RetentionChange]:
     return list(session.execute(
         select(RetentionChange).where(RetentionChange.record_id == record_id).order_by(RetentionChange.id)
@@ -378,7 +441,7 @@ def history(session: Session, record_id: int) -> list[RetentionChange]:
 def due_as_of(record: Record, changes: Sequence[RetentionChange], when: dt.datetime) -> dt.date | None:
     """The record's due date as it stood at `when`, from its change history (reproducible reports)."""
     when = _aware(when)
-    later = [c for c in changes if _aware(c.changed_at) >= when]
+    later = [c for c in changes if _aware(c.changed_at) >= when and (c.status or "applied") == "applied"]
     if later:
         return min(later, key=lambda c: c.id).old_due
     return record.retention_due

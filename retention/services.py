@@ -26,12 +26,13 @@ from archive.models import Record
 from archive.policy import Action, Viewer, can_see, may
 from archive.visibility import MAX_ID
 from retention import appraisal, destruction, holds, people, reports, rules, schedule, secrecy, sweep
+from retention.authority_filing import state as authority_filing_state
 from retention.rows import get as existing
 
 # Who works with retention at all: archivists (file), appraisers, approvers, witnesses, auditors.
 RETENTION_ACTIONS = (Action.FILE, Action.APPRAISE, Action.APPROVE, Action.WITNESS, Action.READ_AUDIT)
 LISTS = ("due_for_appraisal", "declassification_review", "yearly_secrecy_review", "due_for_transfer",
-         "filing_overdue")
+         "filing_overdue", "secrecy_term_open")
 LIMIT = 200
 MAX_ITEMS = 500
 REPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -224,6 +225,7 @@ def register_row(session: Session, viewer: Viewer, register: DestructionRegister
                              "approved_at": _iso(a.approved_at)} for a in destruction.approvals(session, register.id)]
         out["witnesses"] = [{"witness": w.witness, "signed_at": _iso(w.signed_at)}
                             for w in destruction.witnesses(session, register.id)]
+        out["authority_filing"] = authority_filing_state(session, register)  # 备案 with the HRSS department
         out["entries"] = [{**_record_cell(session, viewer, e.record_id), "seq_no": e.seq_no, "state": e.state,
                            "pages": e.pages, "secrecy": e.secrecy, "reason": e.reason,
                            "destroyed_at": _iso(e.destroyed_at)}
@@ -281,9 +283,11 @@ def review_secrecy(session: Session, who: Identity, record_id: int, *, outcome: 
                    until: object = None, level: object = None, authority: object = "") -> dict[str, Any]:
     """Declassify, downgrade (to `level`), extend (`until`) or keep; a lowering cites the deciding
     organ's notice as `authority` unless the bureau set the level itself."""
+    long_term = isinstance(until, str) and until.strip().lower() in secrecy.LONG_TERM_WORDS
     row = secrecy.review(session, who, record_id=record_id, outcome=text(outcome, "outcome"),
-                         note=text(note, "note"), new_declassify_on=day(until, "until"),
-                         level=text(level, "level", 15) or None, authority=text(authority, "authority", 300))
+                         note=text(note, "note"), new_declassify_on=None if long_term else day(until, "until"),
+                         level=text(level, "level", 15) or None, authority=text(authority, "authority", 300),
+                         long_term=long_term)
     record = existing(session, Record, record_id, "record")
     return {"record_id": record_id, "outcome": row.outcome, "kind": row.kind, "secrecy": record.secrecy,
             "declassify_on": _iso(record.declassify_on), "reviewer": row.reviewer, "authority": row.authority}
@@ -322,6 +326,20 @@ def schedule_view(session: Session, who: Identity) -> dict[str, Any]:
     return {"version": schedule.version(session), "rules": [schedule.rule_json(r) for r in schedule.active_rules(session)],
             "pending": [schedule.change_json(c) for c in schedule.pending(session)],
             "may_propose": schedule.may_propose(role), "may_approve": schedule.may_approve(role)}
+
+
+def record_retention_changes(session: Session, who: Identity) -> list[dict[str, Any]]:
+    """Shortenings of single records waiting for an approver (archive.record_retention)."""
+    return [schedule.record_change_json(c) for c in schedule.pending_record_changes(session, who)]
+
+
+def decide_record_retention_change(session: Session, who: Identity, change_id: int, *, approve: bool,
+                                   reason: object = "") -> dict[str, Any]:
+    if approve:
+        change = schedule.approve_record_change(session, who, change_id=change_id)
+    else:
+        change = schedule.reject_record_change(session, who, change_id=change_id, reason=text(reason, "reason", 500))
+    return schedule.record_change_json(change)
 
 
 def schedule_rules(session: Session, who: Identity) -> list[dict[str, Any]]:

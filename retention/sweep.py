@@ -1,6 +1,8 @@
 """The daily sweep (DOMAIN.md §3, §4, §7): what is due for appraisal, which secrecy terms end
-(plus the yearly secrets review), what is due for transfer to the state archive, and which
-records missed the filing deadline. Counts are exact; lists are capped at `limit` rows so the
+(plus the yearly secrets review, and the secrets whose term is 长期 or unknown), what is due for
+transfer to the state archive, and which records missed the filing deadline. The periodic task
+first ends the terms that ended (retention.secrecy.end_expired_terms, `end_terms_as`); the lists
+themselves change nothing. Counts are exact; lists are capped at `limit` rows so the
 sweep stays cheap over millions of records."""
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from archive.lifecycle_models import AppraisalItem, SecrecyReview
 from archive.models import Record, Volume
 from archive.policy import Viewer
 from archive.visibility import visible
-from retention import rules
+from retention import rules, secrecy
 
 SECRET_CODES = sorted(s.value for s in STATE_SECRET_LEVELS)
 UNFILED = (RecordStatus.RECEIVED.value, RecordStatus.PROCESSING.value, RecordStatus.NEEDS_REVIEW.value,
@@ -46,6 +48,14 @@ def yearly_review_clause(day: dt.date):
     return and_(Record.secrecy.in_(SECRET_CODES), NOT_DESTROYED, not_(reviewed))
 
 
+def open_term_clause(day: dt.date):
+    """State secrets whose term never ends by itself (长期, or no known term), not yet reviewed
+    this year: the security officer decides them (DOMAIN.md §4)."""
+    reviewed = exists().where(SecrecyReview.record_id == Record.id, SecrecyReview.review_year == day.year)
+    return and_(Record.secrecy.in_(SECRET_CODES), Record.declassify_on.is_(None), NOT_DESTROYED,
+                Record.status != RecordStatus.TRANSFERRED.value, not_(reviewed))
+
+
 def transfer_clause(day: dt.date, years: int):
     """Permanent records whose transfer date (1 Jan of year+1, plus N years) has come."""
     gone = exists().where(Volume.id == Record.volume_id, Volume.status == VolumeStatus.TRANSFERRED.value)
@@ -61,10 +71,15 @@ def filing_overdue_clause(day: dt.date, deadline: str):
 
 
 def run(session: Session, settings: Settings | None = None, *, day: dt.date | None = None, limit: int = 1000,
-        viewer: Viewer | None = None) -> dict[str, Any]:
+        viewer: Viewer | None = None, end_terms_as: str | None = None) -> dict[str, Any]:
     """The daily lists. With `viewer`, items and counts cover only the records that viewer may
-    see (archive.visibility); without one, the whole catalog (the periodic task, a system process)."""
+    see (archive.visibility); without one, the whole catalog (the periodic task, a system process).
+    With `end_terms_as` (the periodic task's name), the secrecy terms that ended are ended first,
+    in this unit of work, as that actor."""
     day = day or clock_today()
+    ended = None
+    if end_terms_as is not None and viewer is None:
+        ended = secrecy.end_expired_terms(session, actor=end_terms_as, day=day)
     seen = true() if viewer is None else visible(viewer, include_destroyed=True)
     window = int(rules.get(session, "declassify_window_days"))
     years = rules.transfer_years(session, settings)
@@ -75,6 +90,7 @@ def run(session: Session, settings: Settings | None = None, *, day: dt.date | No
         "yearly_secrecy_review": (yearly_review_clause(day), Record.id),
         "due_for_transfer": (transfer_clause(day, years), Record.year),
         "filing_overdue": (filing_overdue_clause(day, deadline), Record.year),
+        "secrecy_term_open": (open_term_clause(day), Record.id),
     }
     out: dict[str, Any] = {"date": day.isoformat(), "transfer_years": years, "limit": limit}
     for name, (clause, order) in lists.items():
@@ -85,6 +101,9 @@ def run(session: Session, settings: Settings | None = None, *, day: dt.date | No
             .where(clause, seen).order_by(order, Record.id).limit(limit)
         ).all()
         out[name] = {"count": count, "items": [_row(r) for r in rows]}
+    if ended is not None:
+        out["secrecy_terms_ended"] = {"count": len(ended["declassified"]), "items": ended["declassified"][:limit],
+                                      "held": ended["held"][:limit]}
     return out
 
 

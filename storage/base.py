@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import abc
 import dataclasses
+import functools
 import hashlib
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import BinaryIO
 
-from archive.errors import ValidationError
+from archive.errors import ArchiveError, NotFound, ValidationError
 from archive.warrant import require_warrant
 
 CHUNK = 1024 * 1024  # read streams 1 MiB at a time: memory stays flat for any object size
@@ -116,6 +117,48 @@ class ObjectStore(abc.ABC):
     @abc.abstractmethod
     def _delete(self, key: str) -> None:
         """Remove every trace of the object; Conflict while it is under legal hold or retention."""
+
+    # -- second copies: repair from a verified copy (DOMAIN.md §11) ------------------------
+    # Replicas receive every content object this store writes; `restore` puts a changed or
+    # missing object back from the first copy whose SHA-256 equals the key.
+    replicas: tuple[ObjectStore, ...] = ()
+
+    def add_replica(self, replica: ObjectStore) -> None:
+        """Write every object also to `replica` (a folder on other media, a mirror bucket)."""
+        self.replicas = (*self.replicas, replica)
+
+    def _replicate(self, key: str) -> None:
+        """Called by `put` once the object is stored: each replica that lacks it gets a copy."""
+        for replica in self.replicas:
+            if not replica.exists(key):
+                with self.get(key) as stream:
+                    if replica.put(stream) != key:  # the bytes changed between write and copy
+                        raise ArchiveError(f"object {key} changed before it reached replica {replica.location}")
+
+    def _own_copies(self, key: str) -> Iterator[tuple[str, Callable[[], BinaryIO]]]:
+        """Earlier copies kept by the backend itself (S3 versions); none on local disk."""
+        return iter(())
+
+    def copies(self, key: str) -> Iterator[tuple[str, Callable[[], BinaryIO]]]:
+        """(where, open) for every second copy of `key`, the backend's own versions first."""
+        yield from self._own_copies(check_key(key))
+        for replica in self.replicas:
+            yield replica.location, functools.partial(replica.get, key)
+
+    def restore(self, key: str) -> str | None:
+        """Put `key` back from a copy whose digest is verified; where it came from, or None."""
+        for where, open_copy in self.copies(key):
+            try:
+                with open_copy() as stream:
+                    if self._restore(key, stream):
+                        return where
+            except (NotFound, ArchiveError):
+                continue  # this copy is gone or unreadable: try the next one
+        return None
+
+    def _restore(self, key: str, stream: BinaryIO) -> bool:
+        """Write `stream` as the current object `key` if its SHA-256 is `key`; False otherwise."""
+        raise ArchiveError(f"{type(self).__name__} cannot restore objects")
 
     # -- write-once named objects ---------------------------------------------------------
     @abc.abstractmethod

@@ -54,6 +54,8 @@ class FixityResult:
     changed: list[str]
     missing: list[str]
     unexpected: list[str]
+    repaired: dict[str, str] = dataclasses.field(default_factory=dict)  # key -> the copy it came from
+    unrepaired: list[str] = dataclasses.field(default_factory=list)  # no verified copy found
 
     @property
     def ok(self) -> bool:
@@ -63,8 +65,12 @@ class FixityResult:
         return {**dataclasses.asdict(self), "ok": self.ok}
 
 
-def run(session: Session, store: ObjectStore, *, slice_no: int = 1, slices: int = 1) -> FixityResult:
-    """Check one slice (1/1: everything). The run and each failure are written in this transaction."""
+def run(session: Session, store: ObjectStore, *, slice_no: int = 1, slices: int = 1,
+        repair: bool = False) -> FixityResult:
+    """Check one slice (1/1: everything). The run and each failure are written in this transaction.
+
+    With `repair`, each changed or missing object is restored from a second copy (the store's
+    earlier versions, its replicas) whose SHA-256 equals the key; each repair is audited."""
     fixity_run = FixityRun(slice_no=slice_no, slices=slices, actor=ACTOR)
     session.add(fixity_run)
     session.flush()
@@ -92,10 +98,32 @@ def run(session: Session, store: ObjectStore, *, slice_no: int = 1, slices: int 
             _failure(session, fixity_run, key, kind, catalogued.get(key, []))
     fixity_run.checked, fixity_run.failures = checked, len(changed) + len(missing) + len(unexpected)
     fixity_run.finished_at = utcnow()
+    result = FixityResult(fixity_run.id, f"{slice_no}/{slices}", checked, changed, missing, unexpected)
+    if repair:
+        for kind, keys in (("changed", changed), ("missing", missing)):
+            for key in keys:
+                _repair(session, store, fixity_run, key, kind, catalogued.get(key, []), result)
     audit.record(session, ACTOR, "fixity.run", f"fixity:{fixity_run.id}", {
         "slice": f"{slice_no}/{slices}", "checked": checked, "failures": fixity_run.failures,
+        **({"repaired": len(result.repaired), "unrepaired": len(result.unrepaired)} if repair else {}),
     })
-    return FixityResult(fixity_run.id, f"{slice_no}/{slices}", checked, changed, missing, unexpected)
+    return result
+
+
+def _repair(session: Session, store: ObjectStore, fixity_run: FixityRun, key: str, kind: str,
+            object_ids: list[int], result: FixityResult) -> None:
+    source = store.restore(key)
+    if source is not None and store.verify(key):  # read back what is now stored, never trust the write
+        result.repaired[key] = source
+        audit.record(session, ACTOR, "fixity.repair", f"object:{key}", {
+            "kind": kind, "objects": object_ids, "run": fixity_run.id, "source": source,
+        })
+    else:
+        result.unrepaired.append(key)
+        audit.record(session, ACTOR, "fixity.repair_failed", f"object:{key}", {
+            "kind": kind, "objects": object_ids, "run": fixity_run.id,
+            "copies": [where for where, _open in store.copies(key)],
+        })
 
 
 def _failure(session: Session, fixity_run: FixityRun, key: str, kind: str, object_ids: list[int]) -> None:

@@ -74,7 +74,23 @@ class LocalObjectStore(ObjectStore):
                 _makedirs_durable(path.parent)
                 os.replace(tmp, path)
                 _fsync_dir(path.parent)
-            return key
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        self._replicate(key)
+        return key
+
+    def _restore(self, key: str, stream: BinaryIO) -> bool:
+        digest = hashlib.sha256()
+        tmp = self._write_temp(iter_chunks(stream), digest)
+        try:
+            if digest.hexdigest() != key:
+                return False
+            path = self._path(key)
+            _makedirs_durable(path.parent)
+            os.replace(tmp, path)  # atomic: the damaged file is replaced whole or not at all
+            _fsync_dir(path.parent)
+            return True
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)

@@ -12,10 +12,11 @@ of a named object leaves the first, retained version in force.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import BinaryIO
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -133,20 +134,51 @@ class S3ObjectStore(ObjectStore):
                 spool.write(chunk)
                 size += len(chunk)
             key = digest.hexdigest()
-            if self.exists(key):
-                return key
-            spool.seek(0)
-            with self._errors(f"upload of {key}"):
-                self.client.put_object(
-                    self.bucket,
-                    _obj(key),
-                    spool,
-                    size,
-                    content_type=media_type,
-                    part_size=self.part_size,
-                    num_parallel_uploads=1,  # one part in memory at a time
-                )
+            if not self.exists(key):
+                spool.seek(0)
+                self._upload(key, spool, size, media_type)
+        self._replicate(key)
         return key
+
+    def _upload(self, key: str, stream: BinaryIO, size: int, media_type: str = "application/octet-stream") -> None:
+        with self._errors(f"upload of {key}"):
+            self.client.put_object(
+                self.bucket,
+                _obj(key),
+                stream,
+                size,
+                content_type=media_type,
+                part_size=self.part_size,
+                num_parallel_uploads=1,  # one part in memory at a time
+            )
+
+    def _own_copies(self, key: str) -> Iterator[tuple[str, Callable[[], BinaryIO]]]:
+        # Versioning keeps every earlier write. The newest version, unless a delete marker hides
+        # it, is the current object that fixity found wrong: only the older ones are copies.
+        entries = self._versions(_obj(key))  # servers differ in how they order versions and markers
+        older = [v for v in entries if not v.is_delete_marker and str(v.is_latest).lower() != "true"]
+        older.sort(key=lambda v: v.last_modified or datetime.fromtimestamp(0, UTC), reverse=True)
+        for v in older:
+            yield f"{self.location} version {v.version_id}", functools.partial(self._open_version, key, v.version_id)
+
+    def _open_version(self, key: str, version_id: str | None) -> BinaryIO:
+        with self._errors(f"read of {key}", missing=f"object {key}"):
+            response = self.client.get_object(self.bucket, _obj(key), version_id=_vid(version_id))
+        return io.BufferedReader(_ResponseReader(response), CHUNK)
+
+    def _restore(self, key: str, stream: BinaryIO) -> bool:
+        digest = hashlib.sha256()
+        with tempfile.TemporaryFile(dir=self.spool_dir, prefix="archive-restore-") as spool:
+            size = 0
+            for chunk in iter_chunks(stream):
+                digest.update(chunk)
+                spool.write(chunk)
+                size += len(chunk)
+            if digest.hexdigest() != key:
+                return False
+            spool.seek(0)
+            self._upload(key, spool, size)  # a new version on top: locked versions stay as they are
+        return True
 
     def get(self, key: str) -> BinaryIO:
         with self._errors(f"read of {key}", missing=f"object {key}"):

@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     app.json.sort_keys = False  # keep documents (OpenAPI, records) in their written order
     security.configure_cookies(app, secure=not (testing or app.debug or os.environ.get("ARCHIVE_WEB_INSECURE")))
 
-    catalog = Catalog(settings.database_url)
+    catalog = Catalog(settings.database_url, bureau_level=settings.bureau_level)  # ARCHIVE_BUREAU_LEVEL (§3, §4)
     if not catalog.is_initialised():
         catalog.migrate()
     app.extensions["archive"] = Services(settings, catalog)
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
         api_loans,  # noqa: F401 - adds the /api/v1/loans routes to api.bp
         api_receiving,  # noqa: F401 - adds the /api/v1/transfers and /api/v1/personnel routes to api.bp
         api_retention,  # noqa: F401 - adds the /api/v1/retention routes to api.bp
+        api_room,  # noqa: F401 - adds the issue 19 campaign, record-link, stack-room and dossier-review routes
         audit,
         auth,
         configuration,
@@ -92,6 +93,24 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     from web.views import holdings  # 整理：案卷、档案盒、人事档案与打印 (issue 13)
 
     app.register_blueprint(holdings.bp)
+    from web.views import authority, statistics  # 统计年报 and 备案 (issue 19); both add /api/v1 routes
+
+    app.register_blueprint(statistics.bp)
+    app.register_blueprint(authority.bp)
+    from web.views import campaign, personnel_review, stack_room  # issue 19: campaign, links, stack room
+
+    for module in (campaign, stack_room, personnel_review):
+        app.register_blueprint(module.bp)
+    from web.views import self_service, utilization, verify  # 查档出证、复制件核验、本人自助查询 (issue 17)
+
+    for module in (utilization, verify, self_service):
+        app.register_blueprint(module.bp)
+    from web.views import api_disclosure, disclosure  # noqa: F401 - 政府信息公开、工作日历 (issue 17); api_disclosure adds /api/v1 routes
+
+    app.register_blueprint(disclosure.bp)
+    from web.views import registry  # issue 19: copy register, non-record destruction, 合议 approvals
+
+    app.register_blueprint(registry.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)  # the API authenticates with bearer tokens, never with cookies
 

@@ -102,6 +102,21 @@ def loan_request(data: dict, default_days: int = 7) -> dict:
     }
 
 
+def consultation(data: dict, *, plan: bool = False) -> dict:
+    """The keyword arguments of desk.consult (or, `plan`, of desk.consult_plan) from a form or a JSON body;
+    the period defaults to the use matrix's (left out here)."""
+    out = {
+        "form": _text(data.get("form"), "form", 20) or "electronic",
+        "record_ids": _ids(data.get("record_ids"), "record_ids"),
+        "volume_ids": _ids(data.get("volume_ids"), "volume_ids"),
+        "readers": _names(data.get("readers"), "readers") or None, "extract": _flag(data.get("extract")),
+    }
+    if not plan:
+        out["purpose"] = _text(data.get("purpose"), "purpose", 1000)
+        out["days"] = _int(data.get("days"), "days", 0, 1, 90) or None
+    return out
+
+
 def issue(data: dict) -> dict:
     """The keyword arguments of desk.issue."""
     return {"carriers": _names(data.get("carriers"), "carriers"),

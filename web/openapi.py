@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from web.openapi_disclosure import disclosure_paths
+
 STR = {"type": "string"}
 INT = {"type": "integer"}
 NSTR = {"type": "string", "nullable": True}
@@ -40,6 +42,11 @@ SCHEMAS: dict[str, Any] = {
             {"reader": STR, "what": STR, "at": STR, "loan": STR})},
         "grant": {"type": "object", "nullable": True, "required": ["expires_at", "place", "download"],
                   "properties": {"expires_at": STR, "place": STR, "download": {"type": "boolean"}}},
+        "links": {"type": "array", "items": {"type": "object"}},  # archive.record_links, both sides
+        "four_properties": {"type": "object", "nullable": True, "properties": {  # the latest 四性检测
+            "outcome": {"type": "string", "enum": ["passed", "failed", "not_checked"]}, "stage": STR,
+            "checked_at": NSTR, "failed": {"type": "array", "items": _obj({"check": STR, "detail": STR})},
+            "not_checked": {"type": "array", "items": _obj({"check": STR, "detail": STR})}}},
     }, ["record", "actions", "pages", "history", "loans"]),
     "UploadResult": _obj({"files": {"type": "array", "items": {
         "type": "object", "required": ["filename", "status"],
@@ -91,6 +98,8 @@ SCHEMAS: dict[str, Any] = {
             "loans": {"type": "array", "items": _obj({"id": INT, "volume": INT, "due_on": STR,
                                                      "active": {"type": "boolean"}})},
             "extract": {"type": "boolean"},
+            "days": INT, "department": STR, "created_at": NSTR,
+            "flags": {"type": "array", "items": _obj({"reader": STR, "record": STR, "reason": STR})},
             "outside": {"type": "object", "nullable": True, "properties": {"name": STR, "unit": STR, "letter": STR}},
         },
     },
@@ -112,7 +121,8 @@ SCHEMAS: dict[str, Any] = {
     "ApprovalRule": {"type": "object", "required": ["name", "steps"], "properties": {
         "name": STR, "steps": {"type": "array", "items": {"type": "array", "items": STR}},
         "min_level": NSTR, "extract": {"type": "boolean", "nullable": True},
-        "other_department": {"type": "boolean", "nullable": True}, "personnel": {"type": "boolean", "nullable": True}}},
+        "other_department": {"type": "boolean", "nullable": True}, "personnel": {"type": "boolean", "nullable": True},
+        "consultation": {"type": "boolean", "nullable": True}}},
     "ApprovalMatrix": _obj({"rules": {"type": "array", "items": {"$ref": "#/components/schemas/ApprovalRule"}}}),
     # Receiving (archive.lending.receiving)
     "TransferItem": _obj({"line": INT, "archival_code": STR, "title": STR, "pages": INT, "transaction_no": STR,
@@ -671,6 +681,40 @@ def printouts_media() -> list[str]:
     return list(MEDIA.values())
 
 
+def consultation_paths() -> dict[str, Any]:
+    """Issue 17: consultations under the use matrix (archive.use_matrix), their forms, the matrix."""
+    consult = {"form": {"type": "string", "enum": ["electronic", "reading_room"]}, "record_ids": IDS,
+               "volume_ids": IDS, "readers": NAMES, "extract": {"type": "boolean"}}
+    codes = {"type": "array", "maxItems": 20, "items": {"type": "string", "maxLength": 20}}
+    matrix = {"type": "object", "properties": {
+        "categories": codes, "personal_data": {"type": "boolean"}, "exempt_roles": codes,
+        "days": {"type": "integer", "minimum": 1, "maximum": 90}, "relation_categories": codes}}
+    return {
+        "/api/v1/consultations/plan": {"post": _op(
+            "The rules a consultation request would follow: approval chain, period, download", {"content": {
+                "application/json": {"schema": _obj({"rule": STR, "steps": {"type": "array", "items": {
+                    "type": "array", "items": STR}}, "level": STR, "consultation": {"type": "boolean"},
+                    "personnel": {"type": "boolean"}, "days": INT, "related": {"type": "boolean"},
+                    "download": {"type": "boolean"}})}}},
+            body=_jbody(consult, []))},
+        "/api/v1/consultations": {"post": _op(
+            "Request a consultation (electronic viewing with watermark and expiry, or the reading room)", "Loan",
+            status="201", body=_jbody({**consult, "purpose": {"type": "string", "maxLength": 1000},
+                                       "days": {"type": "integer", "minimum": 1, "maximum": 90}}, ["purpose"]))},
+        "/api/v1/loans/{request_id}/form/{kind}": {"get": _op(
+            "A request's 内部借阅表 (internal) or 查阅审批表 (approval) as PDF/A", PDF,
+            # No enum here: a request above clearance answers 404 whatever the kind (the service checks it after).
+            params=[_p("request_id"), {"name": "kind", "in": "path", "required": True, "description":
+                                       "internal | approval", "schema": {"type": "string", "maxLength": 20}}])},
+        "/api/v1/use-matrix": {
+            "get": _op("The use matrix: content that needs an approved consultation", {"content": {
+                "application/json": {"schema": matrix}}}),
+            "put": _op("Change the use matrix (system administrator)", {"content": {
+                "application/json": {"schema": matrix}}}, body={"required": True, "content": {
+                    "application/json": {"schema": {**matrix, "additionalProperties": False}}}})},
+    }
+
+
 def document() -> dict[str, Any]:
     search_params = [
         _q("q", {"type": "string", "maxLength": 1000}, "words, an archival code, a document number or a name"),
@@ -710,7 +754,7 @@ def document() -> dict[str, Any]:
                 "Correct catalogue fields (archivists); the record leaves the review queue", {"content": {
                     "application/json": {"schema": {"type": "object"}}}}, params=[_p("record_id")],
                 body=_jbody({k: STR for k in ("title", "category_code", "doc_no", "issuer", "doc_type", "retention",
-                                              "secrecy")}, []))},
+                                              "secrecy", "reason")}, []))},
             "/api/v1/records/{record_id}/pages/{page_no}/image": {"get": _op(
                 "One page image", BINARY, params=[_p("record_id"), _p("page_no")])},
             "/api/v1/records/{record_id}/download": {"get": _op(
@@ -752,9 +796,185 @@ def document() -> dict[str, Any]:
             "/api/v1/tokens/{token_id}/revoke": {"post": _op("Revoke one of the caller's tokens", "Token",
                                                              params=[_p("token_id")])},
             **lending_paths(),
+            **consultation_paths(),
             **receiving_paths(),
             **retention_paths(),
             **config_paths(),
             **holdings_paths(),
+            **rules_and_statistics_paths(),
+            **utilization_paths(),
+            **disclosure_paths(_op, _jbody, _p, _q),
+            **room_paths(),
         },
+    }
+
+
+def rules_and_statistics_paths() -> dict[str, Any]:
+    """Issue 19: every configurable rule (archive.settings_registry), the annual statistics report,
+    the filing (备案) of destruction registers with the HRSS department."""
+    obj = {"type": "object"}
+    report = {"description": "OK", "content": {
+        "application/json": {"schema": obj}, **PDF["content"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string",
+                                                                                       "format": "binary"}}}}
+    filing = {"description": "OK", "content": {"application/json": {"schema": obj}}}
+    key = [{"name": "key", "in": "path", "required": True, "schema": {"type": "string", "minLength": 1, "maxLength": 100}}]
+    return {
+        "/api/v1/config": {"get": _op("Every configurable rule with its value in force and in words "
+                                      "(system administrator, auditor)",
+                                      {"content": {"application/json": {"schema": _obj({"settings": {"type": "array"}})}}})},
+        "/api/v1/config/{key}": {"post": _op(
+            "Change one rule (system administrator); validated, audited with the old and the new value",
+            {"content": {"application/json": {"schema": _obj({"key": STR, "value": {}})}}}, params=key,
+            body=_jbody({"value": {}}, ["value"]))},
+        "/api/v1/statistics/annual": {"get": _op(
+            "The annual statistics report of a year, counting what the caller may see (JSON, PDF/A or XLSX)", report,
+            params=[_q("year", {"type": "integer", "minimum": 1900, "maximum": 2999}),
+                    _q("format", {"type": "string", "enum": ["json", "pdf", "xlsx"]})])},
+        "/api/v1/retention/registers/{register_id}/authority-filing": {"post": _op(
+            "Record that a destruction register was filed with the HRSS department (archivists)", filing,
+            params=[_p("register_id")],
+            body=_jbody({"on": {"type": "string", "format": "date"},
+                         "reference": {"type": "string", "minLength": 1, "maxLength": 100}}, ["on", "reference"]))},
+        "/api/v1/retention/authority-filing/overdue": {"get": _op(
+            "Destruction registers still to be filed with the HRSS department after the deadline", filing,
+            params=[_q("on", {"type": "string", "format": "date"})])},
+    }
+
+
+def utilization_paths() -> dict[str, Any]:
+    """Issue 17: walk-in and outside-unit requests (查档出证), the 利用登记簿, certified copies and
+    their public verification, self-service codes (archive.utilization)."""
+    text = {"type": "string", "maxLength": 2000}
+    ids = {**IDS, "maxItems": 50}
+    found = {"type": "array", "items": _obj({"id": INT, "archival_code": STR, "title": STR, "secrecy": STR,
+                                             "category": STR, "pages": INT})}
+    summary = {"id": INT, "number": STR, "kind": STR, "kind_label": STR, "requester_name": STR, "id_number": STR,
+               "unit": STR, "letter_no": STR, "purpose": STR, "purpose_label": STR, "purpose_note": STR,
+               "outcome": STR, "outcome_label": STR, "outcome_note": STR, "level": STR, "registered_by": STR,
+               "registered_at": STR, "closed_at": STR}
+    copy = _obj({"serial": STR, "sha256": STR, "copies": INT, "form": STR, "form_label": STR, "copying_organ": STR,
+                 "requester_name": STR, "issued_at": STR, "items": {"type": "array", "items": {"type": "object"}},
+                 "request_id": NINT})
+    detail = {"type": "object", "required": [*summary, "found", "copies"], "properties": {
+        **summary, "found": found, "copies": {"type": "array", "items": {"type": "object"}}}}
+    counts = {"type": "array", "items": _obj({"code": STR, "label": STR, "count": INT})}
+    stats = {"type": "object", "required": ["total", "by_purpose", "by_outcome"], "properties": {
+        "year": NINT, "total": INT, "by_purpose": counts, "by_outcome": counts, "by_kind": counts}}
+    checked = {"type": "object", "required": ["serial", "issued", "checked", "match"], "properties": {
+        "serial": STR, "issued": {"type": "boolean"}, "issued_on": STR, "issuing_unit": STR,
+        "checked": {"type": "boolean"}, "match": {"type": "boolean"}}}
+    serial = [{"name": "serial", "in": "path", "required": True,
+               "schema": {"type": "string", "minLength": 1, "maxLength": 40}}]
+    year = _q("year", {"type": "integer", "minimum": 1900, "maximum": 2999})
+
+    def js(schema: dict[str, Any]) -> dict[str, Any]:
+        return {"content": {"application/json": {"schema": schema}}}
+
+    files = {"content": {t: {"schema": {"type": "string", "format": "binary"}} for t in (
+        "application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}}
+    request = [_p("request_id")]
+    return {
+        "/api/v1/utilization/requests": {
+            "get": _op("The 利用登记簿: requests whose every record the caller may see (archivists)",
+                       js(_obj({"requests": {"type": "array", "items": _obj(summary)}})),
+                       params=[year, _q("open", {"type": "string", "enum": ["true", "false"]})]),
+            "post": _op("Register a walk-in or outside-unit request: identity number checked by its check digit, "
+                        "a purpose of the list (personal use refused), the records found", js(detail), status="201",
+                        body=_jbody({"name": {"type": "string", "minLength": 1, "maxLength": 50},
+                                     "id_number": {"type": "string", "minLength": 1, "maxLength": 18},
+                                     "purpose": {"type": "string", "minLength": 1, "maxLength": 40},
+                                     "unit": {"type": "string", "maxLength": 200},
+                                     "letter_no": {"type": "string", "maxLength": 100}, "note": text,
+                                     "record_ids": ids}, ["name", "id_number", "purpose"]))},
+        "/api/v1/utilization/requests/{request_id}": {"get": _op("One request, its records and copies", js(detail),
+                                                                 params=request)},
+        "/api/v1/utilization/requests/{request_id}/records": {"post": _op(
+            "Add records found to an open request", js(detail), params=request,
+            body=_jbody({"record_ids": {**ids, "minItems": 1}}, ["record_ids"]))},
+        "/api/v1/utilization/requests/{request_id}/close": {"post": _op(
+            "Close a request with its outcome", js(detail), params=request,
+            body=_jbody({"outcome": {"type": "string", "enum": ["provided", "certified", "not_found", "refused"]},
+                         "note": text}, ["outcome"]))},
+        "/api/v1/utilization/records": {"get": _op(
+            "The record picker: records the caller may see by code, title, name or identity number",
+            js(_obj({"records": found})), params=[_q("q", {"type": "string", "maxLength": 100})])},
+        "/api/v1/utilization/stats": {"get": _op("Requests by purpose, outcome and kind", js(stats), params=[year])},
+        "/api/v1/utilization/register": {"get": _op(
+            "The 利用登记簿 with its statistics as PDF/A or XLSX", files,
+            params=[year, _q("format", {"type": "string", "enum": ["pdf", "xlsx"]})])},
+        "/api/v1/utilization/copies": {"post": _op(
+            "Issue a certified copy (复制件) of chosen pages with the 档案专用章, the annotation and a serial; "
+            "answers its serial and SHA-256 (the PDF: GET /api/v1/utilization/copies/{serial})", js(copy),
+            status="201", body=_jbody({
+                "record_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                "pages": {"type": "string", "minLength": 1, "maxLength": 100},
+                "copies": {"type": "integer", "minimum": 1, "maximum": 20},
+                "requester": {"type": "string", "maxLength": 50},
+                "request_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                "approved_by": {"type": "string", "maxLength": 50},
+                "issuing_organ_approval": {"type": "string", "maxLength": 200},
+                "organ": {"type": "string", "maxLength": 200},
+                "form": {"type": "string", "enum": ["electronic", "printed"]}}, ["record_id", "pages"]))},
+        "/api/v1/utilization/copies/{serial}": {"get": _op("An issued certified copy's PDF again (archivists)", PDF,
+                                                           params=serial)},
+        "/api/v1/utilization/codes": {"post": _op(
+            "A one-time self-service code for a person whose ID card the archivist has seen (shown once)",
+            js(_obj({"code": STR, "expires_at": STR, "id_number": STR})), status="201",
+            body=_jbody({"id_number": {"type": "string", "minLength": 1, "maxLength": 18},
+                         "name": {"type": "string", "minLength": 1, "maxLength": 50}}, ["id_number", "name"]))},
+        "/api/v1/verify/{serial}": {"post": _op(
+            "Public: was a certified copy with this serial issued, and does this SHA-256 match it? No content",
+            js(checked), params=serial, public=True,
+            body=_jbody({"sha256": {"type": "string", "maxLength": 64}}, []))},
+    }
+
+
+def room_paths() -> dict[str, Any]:
+    """Issue 19: the filing campaign, links between records, the stack-room log, personnel file reviews."""
+    obj = {"content": {"application/json": {"schema": {"type": "object"}}}}
+    text = {"type": "string", "maxLength": 2000}
+    when = {"type": "string", "maxLength": 40}
+    number = {"oneOf": [{"type": "number"}, {"type": "string", "maxLength": 20}]}
+    kinds = {"type": "string", "enum": ["draft_of", "instruction_on", "related"]}
+    return {
+        "/api/v1/campaign": {"get": _op(
+            "The filing campaign: which departments have handed over a year's documents, who is late",
+            obj, params=[_q("year", {"type": "integer", "minimum": 1900, "maximum": 2999})])},
+        "/api/v1/records/{record_id}/links": {
+            "get": _op("A record's links (签发稿/正本, 领导批示/报告) to records the caller may see", obj,
+                       params=[_p("record_id")]),
+            "post": _op("Link this record to another (archivists)", obj, status="201", params=[_p("record_id")],
+                        body=_jbody({"to": {"type": "string", "minLength": 1, "maxLength": 60}, "kind": kinds,
+                                     "note": {"type": "string", "maxLength": 500}}, ["to", "kind"]))},
+        "/api/v1/record-links/{link_id}/remove": {"post": _op(
+            "Remove a link made in error (archivists)", obj, params=[_p("link_id")],
+            body=_jbody({"reason": {"type": "string", "maxLength": 200}}, ["reason"]))},
+        "/api/v1/stack-room": {"get": _op("The stack-room log: entries, readings, alerts, limits", obj)},
+        "/api/v1/stack-room/entries": {"post": _op(
+            "Log someone going into the stack room (a non-archivist with a leader's approval)", obj, status="201",
+            body=_jbody({"person": {"type": "string", "maxLength": 50}, "purpose": {"type": "string", "maxLength": 500},
+                         "approved_by": {"type": "string", "maxLength": 50}, "unit": {"type": "string", "maxLength": 100},
+                         "room": {"type": "string", "maxLength": 30}, "at": when}, ["person", "purpose"]))},
+        "/api/v1/stack-room/entries/{entry_id}/leave": {"post": _op(
+            "Log someone leaving the stack room", obj, params=[_p("entry_id")], body=_jbody({"at": when}, []))},
+        "/api/v1/stack-room/readings": {"post": _op(
+            "Record a temperature and humidity reading; an alert when out of the limits", obj, status="201",
+            body=_jbody({"temperature": number, "humidity": number, "room": {"type": "string", "maxLength": 30},
+                         "at": when}, ["temperature", "humidity"]))},
+        "/api/v1/dossier-reviews": {
+            "get": _op("Reviews of incoming personnel files (the personnel archivist)", obj,
+                       params=[_q("status", {"type": "string", "enum": ["open", "returned", "committed", "accepted"]})]),
+            "post": _op("Fill in the 档案审查表 of an arrived personnel file", obj, status="201", body=_jbody({
+                "person_id_number": {"type": "string", "maxLength": 18}, "person_name": {"type": "string", "maxLength": 50},
+                "from_unit": {"type": "string", "maxLength": 100},
+                "how_came": {"type": "string", "enum": ["courier", "messenger", "post", "self_carried"]},
+                "arrived_on": {"type": "string", "format": "date"}, "alteration": text, "inconsistencies": text,
+                "missing": {"type": "array", "maxItems": 100, "items": {"type": "string", "maxLength": 100}},
+                "wrong_key_data": text}, ["person_id_number", "person_name", "from_unit", "how_came"]))},
+        "/api/v1/dossier-reviews/{review_id}": {"get": _op("One personnel file review with its 告知承诺", obj,
+                                                           params=[_p("review_id")])},
+        "/api/v1/dossier-reviews/{review_id}/return": {"post": _op(
+            "Return the file to the sender with a reason (default: the findings)", obj, params=[_p("review_id")],
+            body=_jbody({"reason": text}, []))},
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from flask import g
@@ -9,8 +10,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from archive.clock import CHINA
 from archive.codes import (
     DEFAULT_CATEGORIES,
+    FOUR_PROPERTY_OUTCOMES,
     RECORD_STATUS_LABELS,
     RETENTION_ZH,
     ROLE_ZH,
@@ -19,8 +22,10 @@ from archive.codes import (
     Role,
     Secrecy,
 )
+from archive.codes import four_property_check_label as _check_label
+from archive.codes import review_reason_label as _review_reason_label
 from archive.lending.personnel import PERSONNEL
-from archive.policy import METADATA_ROLES, READER_ROLES, Action, in_scope, may
+from archive.policy import APPROVER_ROLES, METADATA_ROLES, READER_ROLES, Action, in_scope, may
 from retention.schedule import may_approve as schedule_approver
 
 _EM = re.compile(r"</?em>")
@@ -101,7 +106,32 @@ def register_label(kind: str) -> str:
 def list_label(name: str) -> str:
     return {"due_for_appraisal": _("到期待鉴定"), "declassification_review": _("保密期限届满待审查"),
             "yearly_secrecy_review": _("年度定密审查"), "due_for_transfer": _("到期待移交进馆"),
-            "filing_overdue": _("逾期未归档")}.get(name, name)
+            "filing_overdue": _("逾期未归档"), "secrecy_term_open": _("保密期限长期或不明待审查")}.get(name, name)
+
+
+def review_reason_label(reason: str) -> str:
+    """A review reason in words (缺页：页码3), in the page's language (archive.codes.REVIEW_REASON_LABELS)."""
+    return _review_reason_label(reason, "zh" if str(get_locale()).startswith("zh") else "en")
+
+
+def beijing_time(value: str | None) -> str:
+    """An ISO time (UTC when it says no zone) as Beijing time to the minute."""
+    if not value:
+        return ""
+    moment = dt.datetime.fromisoformat(value)
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
+
+
+def four_property_check_label(check: dict) -> str:
+    """One failed or unrun check of the record's 四性检测 in words (archive.codes.four_property_check_label)."""
+    return _check_label(check.get("check", ""), check.get("detail", ""),
+                        "zh" if str(get_locale()).startswith("zh") else "en")
+
+
+def four_property_label(outcome: str) -> str:
+    zh, en = FOUR_PROPERTY_OUTCOMES.get(outcome, (outcome, outcome))
+    return zh if str(get_locale()).startswith("zh") else en
 
 
 def snippet(html: str) -> Markup:
@@ -130,6 +160,8 @@ def navigation() -> list[tuple[str, str]]:
         items.append(("loans.relations_page", _("亲属关系申报")))
     if may(viewer, Action.APPROVE) or may(viewer, Action.ADMINISTER):  # approvers read it, the administrator sets it
         items.append(("loans.matrix", _("审批矩阵")))
+    if viewer.role in APPROVER_ROLES:  # issue 17: the approver's queue of consultation requests
+        items.append(("loans.consult_queue", _("查阅审批")))
     if any(may(viewer, a) for a in (Action.FILE, Action.APPRAISE, Action.APPROVE, Action.WITNESS, Action.READ_AUDIT)):
         items.append(("retention.index", _("保管与销毁")))
     if may(viewer, Action.FILE) or viewer.role.value in ("auditor", "office_director", "leader", "director"):
@@ -144,6 +176,29 @@ def navigation() -> list[tuple[str, str]]:
         items.append(("config.schedule", _("保管期限表")))
     if may(viewer, Action.ADMINISTER) or may(viewer, Action.FILE):
         items.append(("config.classifier", _("分类模型")))
+    if may(viewer, Action.ADMINISTER) or may(viewer, Action.READ_AUDIT):  # the auditor reads the rules in force
+        items.append(("config.settings", _("规则配置")))
+    if may(viewer, Action.READ_AUDIT) or may(viewer, Action.FILE):
+        items.append(("statistics.annual", _("统计年报")))
+    keeps_watch = viewer.role.value in ("auditor", "office_director", "leader", "director")
+    if may(viewer, Action.FILE) or keeps_watch or viewer.role.value == "dept_head":  # issue 19: filing campaign
+        items.append(("campaign.dashboard", _("年度归档")))
+    if may(viewer, Action.FILE) or keeps_watch:  # issue 19: the stack-room log
+        items.append(("stack_room.page", _("库房日志")))
+    if may(viewer, Action.FILE) or keeps_watch:  # issue 19: the copy register (复制/摘抄登记)
+        items.append(("registry.copies", _("复制登记")))
+    if viewer.role in READER_ROLES or viewer.role.value == "auditor":  # issue 19: non-record documents
+        items.append(("registry.non_records", _("非归档文件销毁")))
+    if may(viewer, Action.MANAGE_CLEARANCES) or viewer.role in APPROVER_ROLES:  # issue 19: 合议 officers, approvals
+        items.append(("registry.special", _("合议记录审批")))
+    if may(viewer, Action.FILE) and in_scope(viewer, PERSONNEL, ""):  # issue 19: the personnel archivist
+        items.append(("personnel_review.index", _("人事档案审查")))
+    if may(viewer, Action.LEND):  # issue 17: walk-in requests, certified copies, the 利用登记簿
+        items.append(("utilization.index", _("查档出证")))
+    if viewer.role.value in ("archivist", "office_director", "leader", "director"):  # archive.disclosure.common.HANDLERS
+        items.append(("disclosure.index", _("政府信息公开")))
+    if may(viewer, Action.ADMINISTER):
+        items.append(("disclosure.calendar", _("工作日历")))
     items.append(("admin.tokens", _("API 令牌")))
     return items
 
@@ -159,6 +214,10 @@ def template_helpers() -> dict:
         "register_label": register_label,
         "list_label": list_label,
         "snippet": snippet,
+        "review_reason_label": review_reason_label,
+        "four_property_label": four_property_label,
+        "four_property_check_label": four_property_check_label,
+        "beijing_time": beijing_time,
         "navigation": navigation,
         "current_locale": lambda: str(get_locale()),
     }

@@ -29,11 +29,12 @@ class Rule:
     extract: bool | None = None  # None: either
     other_department: bool | None = None
     personnel: bool | None = None
+    consultation: bool | None = None  # content the use matrix reserves to approved consultations
 
     def matches(self, facts: RequestFacts) -> bool:
         if self.min_level is not None and rank(facts.level) < rank(self.min_level):
             return False
-        for name in ("extract", "other_department", "personnel"):
+        for name in FLAGS:
             wanted = getattr(self, name)
             if wanted is not None and getattr(facts, name) != wanted:
                 return False
@@ -48,7 +49,10 @@ class RequestFacts:
     extract: bool = False
     other_department: bool = False
     personnel: bool = False
+    consultation: bool = False
 
+
+FLAGS = ("extract", "other_department", "personnel", "consultation")
 
 # DOMAIN.md §5, strictest first. 'dept_head' is the head of the requester's own department.
 DEFAULT_MATRIX: tuple[Rule, ...] = (
@@ -56,6 +60,9 @@ DEFAULT_MATRIX: tuple[Rule, ...] = (
     Rule("state_secret", ((Role.LEADER.value,),), min_level="secret"),
     Rule("extract", ((Role.LEADER.value,),), extract=True),
     Rule("personnel_file", ((Role.OFFICE_DIRECTOR.value, Role.LEADER.value),), personnel=True),
+    # §15: any internal use of what the use matrix reserves (RS, SB, personal data) needs the
+    # office director or the leader in charge (archive.use_matrix).
+    Rule("internal_use", ((Role.OFFICE_DIRECTOR.value, Role.LEADER.value),), consultation=True),
     Rule("other_department", ((Role.OFFICE_DIRECTOR.value, Role.LEADER.value),), other_department=True),
     Rule("own_department", ((Role.DEPT_HEAD.value,),)),
 )
@@ -66,7 +73,8 @@ def load_matrix(session: Session) -> tuple[Rule, ...]:
     if not rows:
         return DEFAULT_MATRIX
     return tuple(
-        Rule(r.name, tuple(tuple(step) for step in r.steps), r.min_level, r.extract, r.other_department, r.personnel)
+        Rule(r.name, tuple(tuple(step) for step in r.steps), r.min_level, r.extract, r.other_department, r.personnel,
+             r.consultation)
         for r in rows
     )
 
@@ -79,7 +87,7 @@ def matrix(session: Session, who: Who) -> tuple[Rule, ...]:
 
 def rule_from_dict(data: dict) -> Rule:
     """A row as the faces send it: {"name", "steps": [[role, ...], ...], "min_level"?, "extract"?,
-    "other_department"?, "personnel"?}."""
+    "other_department"?, "personnel"?, "consultation"?}."""
     if not isinstance(data, dict):
         raise ValidationError("every row of the approval matrix is an object")
     name, steps = data.get("name"), data.get("steps")
@@ -89,7 +97,7 @@ def rule_from_dict(data: dict) -> Rule:
                                               for s in steps):
         raise ValidationError(f"row {name}: steps is a list of lists of roles")
     flags = {}
-    for key in ("extract", "other_department", "personnel"):
+    for key in FLAGS:
         value = data.get(key)
         if value is not None and not isinstance(value, bool):
             raise ValidationError(f"row {name}: {key} is true, false or absent")
@@ -117,6 +125,7 @@ def set_matrix(session: Session, who: Who, rules: list[Rule]) -> None:
         session.add(ApprovalRule(
             priority=priority, name=rule.name, min_level=rule.min_level, extract=rule.extract,
             other_department=rule.other_department, personnel=rule.personnel, steps=[list(s) for s in rule.steps],
+            consultation=rule.consultation,
         ))
     audit.record(session, actor, "approval_matrix.set", "approval_matrix",
                  {"rules": [dataclasses.asdict(r) for r in rules]})

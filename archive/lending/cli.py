@@ -21,7 +21,7 @@ import click
 
 from archive.cli import Context, pass_ctx
 from archive.errors import ValidationError
-from archive.i18n import secrecy_label
+from archive.i18n import role_label, secrecy_label
 from archive.lending import desk, receiving, registers, relations, requests, stockroom, transfers
 from archive.lending.messages import label
 from archive.lending.personnel import CARRIERS, KEY_MATERIALS
@@ -680,6 +680,107 @@ def relation_list(ctx: Context, for_user: str | None, as_json: bool) -> None:
     _emit(rows, as_json, lambda: "\n".join(
         f"{r['id']:>4} {label('relation', r['relation'])} {r['person_name']} {r['person_id_number']}"
         for r in rows) or "（无 none）")
+
+
+# -- consultations under the use matrix (DOMAIN.md §15) ----------------------------------------------
+@click.group("consult", help="查阅申请与审批（内部借阅表、查阅审批表）/ consultation requests and approvals")
+def consult_group() -> None:
+    pass
+
+
+def _steps_text(steps: list[list[str]]) -> str:
+    return " → ".join(" / ".join(role_label(r) for r in step) for step in steps)
+
+
+@consult_group.command("request", help="申请查阅（先显示审批规则；--yes 直接提交）/ request a consultation")
+@click.option("--purpose", default="", help="利用目的 / purpose")
+@click.option("--form", type=click.Choice(desk.CONSULT_FORMS), default="electronic", show_default=True,
+              help="在线查阅（水印、限时）electronic | 阅档室 reading_room")
+@click.option("--record", "records", type=int, multiple=True, help="档案 ID / record id (repeatable)")
+@click.option("--volume", "volumes", type=int, multiple=True, help="案卷 ID / volume id (repeatable)")
+@click.option("--days", type=click.IntRange(1, 90), help="期限（天，默认按利用规则）/ period in days")
+@click.option("--reader", "readers", multiple=True, help="查阅人（默认本人）/ readers (default: you)")
+@click.option("--yes", is_flag=True, help="不再确认，直接提交 / submit without asking")
+@as_json
+@pass_ctx
+def consult_request(ctx: Context, purpose: str, form: str, records: tuple[int, ...], volumes: tuple[int, ...],
+                    days: int | None, readers: tuple[str, ...], yes: bool, as_json: bool) -> None:
+    plan = _run(ctx, lambda s, who: desk.consult_plan(s, who, form=form, record_ids=records, volume_ids=volumes,
+                                                      readers=list(readers) or None))
+    if not as_json:
+        click.echo(f"审批 approvers: {_steps_text(plan['steps'])}；期限 period: {days or plan['days']} 天 days；"
+                   f"{'须经批准 approval needed' if plan['consultation'] else ''}"
+                   f"{'；可下载 download allowed' if plan['download'] else '；仅在线水印查看 watermarked view only'}")
+    if not purpose.strip():
+        raise ValidationError("a request states its purpose (--purpose)")
+    if not yes and not as_json and not click.confirm("提交 submit?", default=True):
+        return
+    data = _run(ctx, lambda s, who: desk.consult(s, who, purpose=purpose, form=form, record_ids=records,
+                                                 volume_ids=volumes, days=days, readers=list(readers) or None))
+    _emit(data, as_json, f"已提交 submitted {_request_line(data)}; 审批 approvers: {_steps_text(data['steps'])}")
+
+
+@consult_group.command("approve", help="批准当前审批环节 / approve the current step")
+@click.argument("request_id", type=int)
+@click.option("--note", default="", help="审批意见 / note")
+@as_json
+@pass_ctx
+def consult_approve(ctx: Context, request_id: int, note: str, as_json: bool) -> None:
+    data = _run(ctx, lambda s, who: desk.approve(s, who, request_id, note))
+    _emit(data, as_json, _request_line(data))
+
+
+@consult_group.command("reject", help="驳回（须说明理由）/ reject with a reason")
+@click.argument("request_id", type=int)
+@click.option("--reason", required=True, help="驳回理由 / reason")
+@as_json
+@pass_ctx
+def consult_reject(ctx: Context, request_id: int, reason: str, as_json: bool) -> None:
+    data = _run(ctx, lambda s, who: desk.reject(s, who, request_id, reason))
+    _emit(data, as_json, _request_line(data))
+
+
+@consult_group.command("list", help="我的申请，或 --inbox 待我审批 / my requests, or --inbox awaiting my approval")
+@click.option("--inbox", is_flag=True, help="只列待我审批 / only those awaiting my approval")
+@click.option("--status", type=click.Choice(desk.STATUSES))
+@as_json
+@pass_ctx
+def consult_list(ctx: Context, inbox: bool, status: str | None, as_json: bool) -> None:
+    if inbox:
+        rows = _run(ctx, lambda s, who: desk.inbox(s, who))
+    else:
+        rows = _run(ctx, lambda s, who: desk.listing(s, who, status))
+    _emit(rows, as_json, lambda: "\n".join(_request_line(r) for r in rows) or "（无 none）")
+
+
+@consult_group.command("print", help="打印内部借阅表或查阅审批表（PDF/A）/ print the request's form")
+@click.argument("request_id", type=int)
+@click.option("--kind", type=click.Choice(["internal", "approval"]), default="approval", show_default=True,
+              help="内部借阅表 internal | 查阅审批表 approval")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@pass_ctx
+def consult_print(ctx: Context, request_id: int, kind: str, output: Path) -> None:
+    body, _media, _name = _run(ctx, lambda s, who: desk.print_form(s, who, request_id, kind))
+    output.write_bytes(body)
+    click.echo(f"{output} ({len(body)} bytes)")
+
+
+@consult_group.command("rules", help="利用规则（--set 由系统管理员修改）/ the use matrix (--set: administrator)")
+@click.option("--set", "source", type=click.File("r", encoding="utf-8"),
+              help='JSON {"categories": [...], "personal_data": true, "exempt_roles": [...], "days": 3, '
+                   '"relation_categories": [...]}; "-" for stdin')
+@as_json
+@pass_ctx
+def consult_rules(ctx: Context, source: io.TextIOBase | None, as_json: bool) -> None:
+    if source is not None:
+        try:
+            values = json.load(source)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(f"the use matrix is JSON: {exc}") from None
+        data = _run(ctx, lambda s, who: desk.set_use_settings(s, who, values))
+    else:
+        data = _run(ctx, lambda s, who: desk.use_settings(s, who))
+    _emit(data, as_json, lambda: "\n".join(f"{k}: {v}" for k, v in data.items()))
 
 
 # Arrangement adds create, add, remove, reorder, move-item, split, merge, check and close to this

@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from archive import use_matrix
 from archive.errors import ValidationError
-from archive.lending import approvals, extracts, overdue, registers, relations, requests, viewing
+from archive.lending import approvals, extracts, forms, overdue, registers, relations, requests, viewing
 from archive.lending.access import Actor, Who, acting
 from archive.lending.models import Extract, FamilyRelation, LoanRequest
 
@@ -208,3 +209,46 @@ def set_approval_matrix(session: Session, who: Who, rows: list[dict]) -> list[di
         raise ValidationError("the approval matrix is a list of 1 to 50 rows")
     approvals.set_matrix(session, who, [approvals.rule_from_dict(row) for row in rows])
     return approval_matrix(session, who)
+
+
+# -- consultations under the use matrix (DOMAIN.md §15) ------------------------------------------
+CONSULT_FORMS = ("electronic", "reading_room")
+
+
+def consult_plan(session: Session, who: Who, *, form: str, record_ids: Sequence[int] = (),
+                 volume_ids: Sequence[int] = (), extract: bool = False, readers: list[str] | None = None) -> dict:
+    """The rules a consultation request would follow, shown before it is submitted: who approves,
+    for how long, watermark and download."""
+    if form not in CONSULT_FORMS:
+        raise ValidationError(f"a consultation is read {' or '.join(CONSULT_FORMS)}")
+    return requests.plan(session, who, form=form, record_ids=list(record_ids), volume_ids=list(volume_ids),
+                         extract=extract, readers=readers or None)
+
+
+def consult(session: Session, who: Who, *, purpose: str, form: str, record_ids: Sequence[int] = (),
+            volume_ids: Sequence[int] = (), days: int | None = None, extract: bool = False,
+            readers: list[str] | None = None) -> dict:
+    """Submit a consultation request (electronic viewing or the reading room); the period defaults
+    to the use matrix's."""
+    if form not in CONSULT_FORMS:
+        raise ValidationError(f"a consultation is read {' or '.join(CONSULT_FORMS)}")
+    me = acting(session, who)
+    return submit(session, me, purpose=purpose, form=form, record_ids=record_ids, volume_ids=volume_ids,
+                  days=days or use_matrix.load(session).days, extract=extract, readers=readers)
+
+
+def print_form(session: Session, who: Who, request_id: int, kind: str) -> tuple[bytes, str, str]:
+    """(PDF/A body, media type, file name) of a request's 内部借阅表 (`internal`) or 查阅审批表 (`approval`)."""
+    body, name = forms.render(session, who, request_id, kind)
+    return body, "application/pdf", name
+
+
+def use_settings(session: Session, who: Who) -> dict:
+    """The use matrix in force (any signed-in person may read the rules they are held to)."""
+    acting(session, who)
+    return use_matrix.load(session).as_dict()
+
+
+def set_use_settings(session: Session, who: Who, data: dict) -> dict:
+    me = acting(session, who)
+    return use_matrix.set_matrix(session, me.viewer, data).as_dict()

@@ -47,6 +47,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "undertaking_once": ("承诺书已于 {at} 签署", "the undertaking was signed already ({at})"),
     "receipt_once": ("转递通知单 {number} 的回执已于 {at} 收回", "the receipt of notice {number} came back already ({at})"),
     "receipt_not_due": ("转递通知单 {number} 的回执 {due} 才到期", "the receipt of notice {number} is not due before {due}"),
+    "consultation_needed": ("档案 {id} 的内容须经批准的查阅申请方可查阅（可检索其目录）",
+                            "record {id}: its content is read through an approved consultation request "
+                            "(its catalogue entry stays searchable)"),
     "fixity_alert": ("对象 {key} 完整性检查失败：{kind}", "fixity check failed for object {key}: {kind}"),
 }
 
@@ -74,6 +77,13 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
                  "other_close": ("其他近亲属", "other close relative")},
     "carrier": {"courier": ("机要交通", "confidential courier"), "messenger": ("专人送取", "messenger")},
     "kind": {"extract": ("摘抄", "extract"), "copy": ("复制", "copy")},
+    "rule": {"top_secret": ("绝密档案", "top secret"), "state_secret": ("秘密、机密档案", "state secret"),
+             "extract": ("摘抄", "extract"), "personnel_file": ("人事档案", "personnel file"),
+             "internal_use": ("内部利用（人事、社保及含个人信息的档案）", "internal use (RS, SB, personal data)"),
+             "other_department": ("跨部门", "another department"), "own_department": ("本部门", "own department")},
+    "flag": {"same_surname": ("查阅人与档案当事人同姓", "reader shares the person's surname"),
+             "same_surname_region": ("查阅人与档案当事人同姓且籍贯地码相同",
+                                     "reader shares the person's surname and birthplace code")},
 }
 
 

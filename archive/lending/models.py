@@ -23,6 +23,7 @@ class ApprovalRule(Base):
     other_department: Mapped[bool | None] = mapped_column(Boolean)
     personnel: Mapped[bool | None] = mapped_column(Boolean)
     steps: Mapped[list] = mapped_column(default=list)  # [[role, ...], ...]: one approval per step, any listed role
+    consultation: Mapped[bool | None] = mapped_column(Boolean)  # content reserved by archive.use_matrix
 
 
 class FamilyRelation(Base):
@@ -62,6 +63,8 @@ class LoanRequest(Base):
     reason: Mapped[str] = mapped_column(Text, default="")  # rejection reason
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column()
+    # Possible relations found by archive.relations (same surname, same birthplace code): for the archivist.
+    flags: Mapped[list] = mapped_column(default=list)
 
     items: Mapped[list[LoanRequestItem]] = relationship(back_populates="request", order_by="LoanRequestItem.id")
     approvals: Mapped[list[Approval]] = relationship(back_populates="request", order_by="Approval.id")

@@ -20,7 +20,7 @@ import sqlalchemy.exc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import audit
+from archive import audit, relations, use_matrix
 from archive.clock import today, utcnow
 from archive.codes import Role, Secrecy
 from archive.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -95,17 +95,18 @@ def create_request(
         raise ValidationError(msg("loan_needs_volume"))
     if level == Secrecy.TOP_SECRET and (form != "reading_room" or extract):
         raise ValidationError(msg("top_secret_form"))
+    contents = records_of(session, targets)
+    if relations.related_any(session, readers, contents):  # never one's own or a relative's file
+        raise Forbidden(msg("personnel_self"))
     if personnel:
         _check_personnel(session, form, readers, record_ids, volume_ids)
+    facts = request_facts(session, requester, targets, contents, reader_viewers, extract=extract, outside=outside)
+    rule = approvals.chain_for(approvals.load_matrix(session), facts)
     home = requester.home_department
-    other = outside is not None or any(t.department and t.department != home for t, _ in targets)
-    rule = approvals.chain_for(
-        approvals.load_matrix(session), approvals.RequestFacts(level, extract, bool(other), personnel)
-    )
     request = LoanRequest(
         number=f"tmp-{uuid.uuid4().hex[:12]}", requester=actor, department=home, purpose=purpose, form=form,
         extract=extract, days=days, level=level, personnel=personnel, readers=readers,
-        steps=[list(s) for s in rule.steps], rule=rule.name,
+        steps=[list(s) for s in rule.steps], rule=rule.name, flags=relations.cross_check(session, readers, contents),
     )
     if outside is not None:
         request.outside_name, request.outside_unit = outside.name, outside.unit
@@ -122,9 +123,54 @@ def create_request(
     session.flush()
     audit.record(session, actor, "loan.request", f"loan:{request.number}", {
         "form": form, "level": level, "rule": rule.name, "records": list(record_ids), "volumes": list(volume_ids),
-        "readers": readers, "extract": extract, "outside_unit": request.outside_unit,
+        "readers": readers, "extract": extract, "outside_unit": request.outside_unit, "flags": len(request.flags),
     })
     return request
+
+
+def plan(session: Session, who: Who, *, form: str, record_ids: Sequence[int] = (), volume_ids: Sequence[int] = (),
+         extract: bool = False, readers: list[str] | None = None) -> dict:
+    """What a request would take, shown before it is submitted: the chain of approvers and whether
+    the use matrix reserves the content to an approved consultation. Nothing is written."""
+    requester = acting(session, who)
+    if form not in FORMS:
+        raise ValidationError(f"form must be one of {', '.join(FORMS)}")
+    names = sorted(set(readers or [requester.username]))
+    targets = _resolve(session, requester.viewer, record_ids, volume_ids)
+    contents = records_of(session, targets)
+    facts = request_facts(session, requester, targets, contents, [viewer_of(session, n) for n in names],
+                          extract=extract)
+    rule = approvals.chain_for(approvals.load_matrix(session), facts)
+    matrix = use_matrix.load(session)
+    return {"rule": rule.name, "steps": [list(step) for step in rule.steps], "level": facts.level,
+            "consultation": facts.consultation, "personnel": facts.personnel, "days": matrix.days,
+            "related": relations.related_any(session, names, contents),
+            "download": form == "electronic" and not facts.consultation and not facts.personnel
+            and rank(facts.level) < rank(Secrecy.SECRET)}
+
+
+def records_of(session: Session, targets: Sequence[tuple]) -> list[Record]:
+    """The records a request reaches: those named, and those inside the volumes named."""
+    out = [t for t, _ in targets if isinstance(t, Record)]
+    volume_ids = [t.volume.id for t, _ in targets if isinstance(t, VolumeView)]
+    if volume_ids:
+        out += list(session.execute(select(Record).where(Record.volume_id.in_(volume_ids))).scalars())
+    return out
+
+
+def request_facts(session: Session, requester: Actor, targets: Sequence[tuple], contents: Sequence[Record],
+                  readers: Sequence[Viewer], *, extract: bool = False,
+                  outside: OutsideBorrower | None = None) -> approvals.RequestFacts:
+    """What the approval matrix looks at: level, extract, department, personnel file, and whether
+    any reader needs the consultation the use matrix reserves (DOMAIN.md §15)."""
+    level = highest(level for _, level in targets)
+    personnel = any(t.category_code == PERSONNEL for t, _ in targets)
+    home = requester.home_department
+    other = outside is not None or any(t.department and t.department != home for t, _ in targets)
+    rule = use_matrix.rule(session)
+    consultation = any(
+        rule.needs_consultation(reader, record) for reader in readers or [requester.viewer] for record in contents)
+    return approvals.RequestFacts(level, extract, bool(other), personnel, consultation)
 
 
 def _resolve(session: Session, viewer: Viewer, record_ids, volume_ids) -> list[tuple]:
@@ -436,7 +482,10 @@ def describe(session: Session, who: Who, request: LoanRequest) -> dict:
                       for a in request.approvals],
         "loans": [{"id": x.id, "volume": x.volume_id, "due_on": x.due_on.isoformat(), "active": x.active}
                   for x in loans],
-        "extract": request.extract,
+        "extract": request.extract, "days": request.days, "department": request.department,
+        "created_at": request.created_at.isoformat() if request.created_at else None,
+        # Possible undeclared relations are for those who handle requests, not for the reader.
+        "flags": list(request.flags or []) if me.viewer.role in HANDLING_ROLES else [],
         "outside": {"name": request.outside_name, "unit": request.outside_unit, "letter": request.outside_letter}
         if request.outside_unit else None,
     }

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import audit, watermark
+from archive import audit, relations, use_matrix, watermark
 from archive.clock import CHINA, utcnow
 from archive.codes import Role, Secrecy
 from archive.errors import Forbidden, ValidationError
@@ -23,7 +23,7 @@ from archive.lending.messages import msg
 from archive.lending.models import LoanRequest, ViewingGrant
 from archive.lending.requests import PERSONNEL, _require_archivist, _require_status, get_request
 from archive.models import Page, Record
-from archive.policy import Action, allowed_actions, rank
+from archive.policy import Action, Viewer, allowed_actions, rank
 
 PLACES = ("electronic", "reading_room")
 
@@ -49,9 +49,17 @@ def issue_grants(
         if not accompanied_by or accompanied_by in request.readers or not _active_archivist(session, accompanied_by):
             raise ValidationError(msg("accompany"))
     until = utcnow() + (dt.timedelta(hours=hours) if hours else dt.timedelta(days=request.days))
-    download = request.form == "electronic" and rank(request.level) < rank(Secrecy.SECRET) and not request.personnel
+    record_ids = _record_ids(session, request)
+    contents = list(session.execute(select(Record).where(Record.id.in_(record_ids))).scalars())
+    if relations.related_any(session, request.readers, contents):  # declared after the request was made
+        raise Forbidden(msg("personnel_self"))
+    rule = use_matrix.rule(session)
+    # What the use matrix reserves is read watermarked in the browser, never downloaded.
+    reserved = any(rule.needs_consultation(user_viewer(session, r), c) for r in request.readers for c in contents)
+    download = (request.form == "electronic" and rank(request.level) < rank(Secrecy.SECRET) and not request.personnel
+                and not reserved)
     grants = []
-    for record_id in _record_ids(session, request):
+    for record_id in record_ids:
         for reader in request.readers:
             grant = ViewingGrant(
                 request_id=request.id, record_id=record_id, username=reader, place=request.form,
@@ -66,6 +74,11 @@ def issue_grants(
         "accompanied_by": accompanied_by, "expires_at": until.isoformat(), "download": download,
     })
     return grants
+
+
+def user_viewer(session: Session, username: str) -> Viewer:
+    """A reader's policy view now (an inactive reader was refused by _require_archivist already)."""
+    return Viewer.of(user_of(session, username))
 
 
 def _active_archivist(session: Session, username: str) -> bool:
@@ -123,7 +136,10 @@ def view_page(
     if record.category_code == PERSONNEL and viewer.role is not Role.ARCHIVIST and (
             grant is None or place != "reading_room"):
         raise Forbidden(msg("personnel_room"))  # stricter than the policy's internal-level default
-    if Action.VIEW_CONTENT not in allowed_actions(viewer, record, viewing_grant=grant is not None):
+    if relations.related(session, actor, record):  # not even with an approved request
+        raise Forbidden(msg("personnel_self"))
+    if Action.VIEW_CONTENT not in allowed_actions(viewer, record, viewing_grant=grant is not None,
+                                                  use_rule=use_matrix.rule(session)):
         raise Forbidden(msg("no_grant"))
     page = session.execute(select(Page).where(Page.record_id == record.id, Page.page_no == page_no)).scalar_one_or_none()
     if page is None:
@@ -148,7 +164,10 @@ def may_download(session: Session, who: Who, record_id: int) -> bool:
         return False
     if grant is not None and not grant.download:
         return False
-    return Action.DOWNLOAD in allowed_actions(viewer, record, viewing_grant=grant is not None)
+    if relations.related(session, reader.username, record):
+        return False
+    return Action.DOWNLOAD in allowed_actions(viewer, record, viewing_grant=grant is not None,
+                                              use_rule=use_matrix.rule(session))
 
 
 def download(session: Session, who: Who, record_id: int) -> Record:

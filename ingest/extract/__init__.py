@@ -1,8 +1,8 @@
 """Field extraction from the OCR text of a record (DOMAIN §4, §10).
 
 `extract_fields(text, lines=None, flags=())` reads secrecy marking, document number, issuer,
-title, 文种, document date, addressees, disclosure note, person name and identity number, each
-with a confidence and the matched text as evidence.
+title, 文种, document date, addressees, disclosure note, person name and identity number, the
+insurance type and 业务流水号 of a social-insurance form, each with a confidence and the matched text as evidence.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from ingest.extract.fields import (
 from ingest.extract.identity import find_person_id, find_person_name, is_valid_id
 from ingest.extract.result import EXTRACTION_FIELDS, Extraction, Found
 from ingest.extract.secrecy import Marking, detect_secrecy, find_markings
+from ingest.extract.social_insurance import find_insurance_type, find_transaction_no
 from ingest.extract.text import Line, prepare_lines
 
 __all__ = [
@@ -60,6 +61,8 @@ def extract_fields(text: str, *, lines: Sequence[object] | None = None, flags: I
     out.set("addressees", find_addressees(prepared, title.line if title else None))
     out.set("disclosure", find_disclosure(prepared))
     out.set("person_name", find_person_name(prepared))
+    out.set("insurance_type", find_insurance_type(prepared, out.title))
+    out.set("transaction_no", find_transaction_no(prepared))
 
     person_id = find_person_id(prepared)
     if person_id is not None:

@@ -41,6 +41,8 @@ class Extraction:
     addressees: str | None = None
     disclosure: str | None = None  # archive.codes.Disclosure value
     masthead: str | None = None  # the `…文件` line, as read: evidence of an official document
+    insurance_type: str | None = None  # 养老保险, 医疗保险, 失业保险, 工伤保险, 生育保险
+    transaction_no: str | None = None  # 业务流水号 printed on a social-insurance form
     confidence: dict[str, float] = field(default_factory=dict)
     evidence: dict[str, str] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)  # person_id_invalid, secrecy_marking_found, ...
@@ -65,6 +67,8 @@ class Extraction:
         out: dict[str, Any] = {name: getattr(self, name) for name in EXTRACTION_FIELDS}
         out["secrecy_start"] = self.secrecy_start
         out["person_id_valid"] = self.person_id_valid
+        out["insurance_type"] = self.insurance_type
+        out["transaction_no"] = self.transaction_no
         out["confidence"] = dict(self.confidence)
         out["evidence"] = dict(self.evidence)
         out["flags"] = list(self.flags)

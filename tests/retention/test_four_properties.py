@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 
@@ -19,6 +20,12 @@ def _pdf() -> bytes:
     doc.add_blank_page()
     doc.save(out)
     return out.getvalue()
+
+
+def _pdfa() -> bytes:
+    from archive import paper
+
+    return paper.document("四性检测", ["正文"], [])
 
 
 def _png() -> bytes:
@@ -39,8 +46,9 @@ def clean(_data):
 
 def test_a_good_record_passes_and_each_defect_is_named(world, store):
     with world["catalog"].session() as s:
-        good = make_record(s, world["fonds_id"], pages=1, archival_code="J001-WS·2008-D10-0001")
-        _add(s, store, good, _pdf(), "application/pdf", "pdf")
+        good = make_record(s, world["fonds_id"], pages=1, archival_code="J001-WS·2008-D10-0001",
+                           doc_date=dt.date(2008, 5, 1), issuer="某某市人力资源和社会保障局")
+        _add(s, store, good, _pdfa(), "application/pdf", "pdf")
         _add(s, store, good, _png(), "image/png", "page_image")
         s.add(Page(record_id=good.id, page_no=1))
         s.flush()

@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from archive import audit, seed, tokens, users
+from archive import audit, record_links, seed, tokens, users
 from archive.codes import Role
 from archive.config import load_settings
 from archive.db import Catalog
@@ -54,7 +54,7 @@ USERS |= {"staff_sb_top": ("staff", "top_secret"), "archivist_sb_top": ("archivi
 # How to fill the path parameters of GET routes. A new parameter name fails test_every_route_is_covered
 # until it is added here, so no route escapes the sweep.
 PARAMS = ("record_id", "volume_id", "box_id", "request_id", "page_no", "check_id", "batch_id", "register_id", "kind",
-          "fmt")
+          "fmt", "serial", "review_id")
 FORMATS = ("pdf", "xlsx")  # <fmt> of printouts and registers
 REGISTER_KINDS = ("loans", "consultation", "inout", "overdue")
 # Every format a route answers in: PDFs and workbooks are read back as text (body_text) before the
@@ -111,6 +111,11 @@ def _seed(home, template) -> dict:
             made = requests.create_request(s, resolve(s, "requester_top", channel="web"), purpose="核对",
                                            form="reading_room", record_ids=[record.id])
             ids["request"][level] = made.id
+        # Links between records of neighbouring levels (issue 19): a record's page names the other side only
+        # to those who may see it.
+        for low, high in zip(LEVELS, LEVELS[1:]):
+            record_links.add(s, resolve(s, "archivist_top", channel="web"), ids["record"][high], ids["record"][low],
+                             "draft_of")
         batch = appraisal.create_batch(s, resolve(s, "archivist_top", channel="web"), title="到期鉴定",
                                        members=["appraiser_a", "appraiser_b", "appraiser_c"],
                                        record_ids=list(ids["record"].values()))
@@ -163,7 +168,9 @@ def urls_for(rule, ids: dict, level: str) -> list[str]:
     """Concrete URLs of a rule, with ids of the item seeded at `level` where it takes one."""
     values = {"record_id": ids["record"][level], "volume_id": ids["volume"][level], "box_id": ids["box"][level],
               "request_id": ids["request"][level], "page_no": 1, "check_id": ids["check"],
-              "batch_id": ids["batch"], "register_id": ids["transfer"]}
+              "batch_id": ids["batch"], "register_id": ids["transfer"],
+              "serial": "FZ2026-000001-0000",  # a certified copy's serial (issue 17): none issued here
+              "review_id": 1}  # a personnel file review (issue 19): personal data, the personnel archivist's
     path = rule.rule
     for name in rule.arguments - {"kind", "fmt"}:
         path = re.sub(rf"<(?:\w+:)?{name}>", str(values[name]), path)

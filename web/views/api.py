@@ -264,7 +264,8 @@ def volume(volume_id: int):
 def record_correct(record_id: int):
     data = _body()
     with services().unit_of_work(g.identity) as db:
-        return jsonify(records.metadata(correct(db, g.identity, record_id, correction_values(data))))
+        return jsonify(records.metadata(correct(db, g.identity, record_id, correction_values(data),
+                                                reason=str(data.get("reason") or ""))))
 
 
 @bp.get("/search/export")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Response, g, jsonify
 
 from archive import categories
+from archive import settings_registry as rules_registry
 from archive.errors import ValidationError
 from ingest import retraining
 from retention import services as life
@@ -84,6 +85,23 @@ def schedule_reject(change_id: int):
     with services().unit_of_work(g.identity) as db:
         return jsonify(life.decide_schedule_change(db, g.identity, change_id, approve=False,
                                                    reason=data.get("reason", "")))
+
+
+@bp.get("/config")
+@token_required
+def config_show():
+    with services().unit_of_work(g.identity) as db:
+        return jsonify({"settings": rules_registry.show(db, g.identity)})
+
+
+@bp.post("/config/<key>")
+@token_required
+def config_set(key: str):
+    data = _body()
+    if "value" not in data:
+        raise ValidationError("value is required")
+    with services().unit_of_work(g.identity) as db:
+        return jsonify(rules_registry.change(db, g.identity, key, data["value"]))
 
 
 @bp.get("/admin/classifier")

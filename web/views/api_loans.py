@@ -159,6 +159,47 @@ def loan_matrix_set():
         return jsonify({"rules": desk.set_approval_matrix(db, g.identity, rows)})
 
 
+@bp.post("/consultations/plan")
+@token_required
+def consultation_plan():
+    """The rules a consultation would follow (who approves, how long), before submitting it."""
+    fields = lv.consultation(_body(form=str, record_ids=list, volume_ids=list, readers=list, extract=bool), plan=True)
+    with unit_of_work() as db:
+        return jsonify(desk.consult_plan(db, g.identity, **fields))
+
+
+@bp.post("/consultations")
+@token_required
+def consultation_create():
+    data = _body(purpose=str, form=str, days=int, record_ids=list, volume_ids=list, readers=list, extract=bool)
+    with unit_of_work() as db:
+        return jsonify(desk.consult(db, g.identity, **lv.consultation(data))), 201
+
+
+@bp.get("/loans/<int:request_id>/form/<kind>")
+@token_required
+def loan_form(request_id: int, kind: str):
+    """内部借阅表 (internal) or 查阅审批表 (approval) of a request, as PDF/A."""
+    with unit_of_work() as db:
+        body, media_type, name = desk.print_form(db, g.identity, request_id, kind)
+    return Response(body, mimetype=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/use-matrix")
+@token_required
+def use_matrix_get():
+    with unit_of_work() as db:
+        return jsonify(desk.use_settings(db, g.identity))
+
+
+@bp.put("/use-matrix")
+@token_required
+def use_matrix_set():
+    data = _body(categories=list, personal_data=bool, exempt_roles=list, days=int, relation_categories=list)
+    with unit_of_work() as db:
+        return jsonify(desk.set_use_settings(db, g.identity, data))
+
+
 @bp.get("/relations")
 @token_required
 def relations_list():

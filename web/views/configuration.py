@@ -5,10 +5,13 @@ session), classifier status. Each view parses the form, calls one service, prese
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from archive import categories
+from archive import settings_registry as rules_registry
 from archive.codes import Retention
+from archive.errors import ArchiveError
 from archive.policy import Action, may
 from ingest import retraining
 from retention import services as life
@@ -117,3 +120,49 @@ def retrain():
         report = retraining.retrain(db, g.identity, services().settings)
         status = retraining.status(db, g.identity, services().settings)
     return render_template("admin_classifier.html", status=status, report=report, may_train=True)
+
+
+# -- every configurable rule (archive.settings_registry) ------------------------------------------
+@bp.get("/admin/settings", endpoint="settings")
+@login_required
+def settings_page():
+    with services().unit_of_work(g.identity) as db:
+        rows = rules_registry.show(db, g.identity)
+    lang = "en" if str(get_locale()).startswith("en") else "zh"
+    return render_template("admin_settings.html", rows=rows, lang=lang, may_set=may(g.viewer, Action.ADMINISTER))
+
+
+@bp.post("/admin/settings/<key>")
+@login_required
+def change_setting(key: str):
+    try:
+        with services().unit_of_work(g.identity) as db:
+            found = {r["key"]: r for r in rules_registry.show(db, g.identity)}.get(key)
+            if found is None:
+                abort(404)
+            rules_registry.change(db, g.identity, key, form_value(found["kind"], found["columns"]))
+    except ArchiveError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("规则已修改"), "ok")
+    return redirect(url_for("config.settings") + f"#{key}")
+
+
+def form_value(kind: str, columns: list[dict]) -> object:
+    """The value a setting's form sends: one field, a multi-select of roles, or the rows of a table
+    (fields r<N>.<column>; a row left blank or marked for removal is dropped)."""
+    if kind == "roles":
+        return request.form.getlist("value")
+    if kind == "bool":
+        return request.form.get("value") == "1"
+    if kind != "table":
+        return request.form.get("value", "")
+    rows = []
+    for n in range(int(request.form.get("rows", "0") or 0)):
+        if request.form.get(f"r{n}.remove"):
+            continue
+        row = {c["name"]: (request.form.getlist(f"r{n}.{c['name']}") if c["kind"] == "roles"
+                           else request.form.get(f"r{n}.{c['name']}", "")) for c in columns}
+        if any(v for v in row.values()):
+            rows.append(row)
+    return rows

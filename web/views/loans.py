@@ -278,3 +278,46 @@ def inventory_close(check_id: int):
         stockroom.close_check(db, g.identity, check_id)
     flash(_("盘点已结束"), "ok")
     return redirect(url_for("loans.inventory_check", check_id=check_id))
+
+
+# -- consultations under the use matrix (issue 17): the rules shown before submitting -------------
+@bp.get("/consult/new")
+@login_required
+def consult_new():
+    """The consultation form: which records, and before submitting, who approves and for how long."""
+    fields = lv.consultation(request.args.to_dict(), plan=True)
+    fields["record_ids"] = fields["record_ids"] or lv._ids(request.args.get("record"), "record")
+    plan = None
+    if fields["record_ids"] or fields["volume_ids"]:
+        with unit_of_work() as db:
+            plan = desk.consult_plan(db, g.identity, **fields)
+    return render_template("consult_new.html", plan=plan, fields=fields, forms=desk.CONSULT_FORMS)
+
+
+@bp.post("/consult")
+@login_required
+@flashing
+def consult_create():
+    fields = lv.consultation(request.form.to_dict())
+    with unit_of_work() as db:
+        created = desk.consult(db, g.identity, **fields)
+    flash(_("查阅申请已提交：%(n)s", n=created["number"]), "ok")
+    return redirect(url_for("loans.show", request_id=created["id"]))
+
+
+@bp.get("/consult/queue")
+@login_required
+def consult_queue():
+    """The approver's queue: requests whose next step is the signed-in person's role."""
+    with unit_of_work() as db:
+        rows = desk.inbox(db, g.identity)
+    return render_template("consult_queue.html", rows=rows)
+
+
+@bp.get("/loans/<int:request_id>/form/<kind>")
+@login_required
+def print_form(request_id: int, kind: str):
+    """内部借阅表 (internal) or 查阅审批表 (approval) of a request, as PDF/A."""
+    with unit_of_work() as db:
+        body, media_type, name = desk.print_form(db, g.identity, request_id, kind)
+    return Response(body, mimetype=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})

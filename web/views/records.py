@@ -46,5 +46,6 @@ def pdf(record_id: int):
 def correct(record_id: int):
     # Corrections leave the review queue and become labelled examples for the classifier.
     with services().unit_of_work(g.identity) as db:
-        correct_record(db, g.identity, record_id, correction_values(request.form))
+        correct_record(db, g.identity, record_id, correction_values(request.form),
+                       reason=request.form.get("reason", ""))
     return redirect(url_for("records.show", record_id=record_id, page=request.form.get("page", 1)))
