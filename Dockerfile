@@ -8,12 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     ARCHIVE_HOME=/var/lib/archive \
     TZ=Asia/Shanghai
 
-# OCR with Simplified and Traditional Chinese, CJK fonts for rendering and PDF/A (ghostscript),
-# PDF page rasterising (poppler).
+# OCR with Simplified and Traditional Chinese, CJK fonts for rendering and for the PDF/A
+# documents (archive/paper.py embeds WenQuanYi Zen Hei), PDF page rasterising (poppler).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng \
-      fonts-noto-cjk fonts-wqy-zenhei ghostscript poppler-utils tzdata \
+      fonts-noto-cjk fonts-wqy-zenhei poppler-utils tzdata \
  && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 archive \
@@ -23,13 +23,11 @@ RUN groupadd --system --gid 10001 archive \
 
 WORKDIR /app
 
-# Dependencies first (cached while only the code changes), then the code.
+# Dependencies first (cached while only the code changes): exactly the versions and hashes of
+# the lock (README, "Reproducible builds"), then the code without resolving anything again.
+COPY requirements/main.lock ./requirements/main.lock
+RUN pip install --require-hashes --no-deps -r requirements/main.lock
 COPY pyproject.toml README.md ./
-RUN mkdir -p archive storage search ingest retention web \
- && for p in archive storage search ingest retention web; do touch "$p/__init__.py"; done \
- && pip install . 'gunicorn>=22' \
- && pip uninstall -y hrss-archive \
- && rm -rf archive storage search ingest retention web build *.egg-info
 COPY archive ./archive
 COPY storage ./storage
 COPY search ./search

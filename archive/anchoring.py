@@ -11,16 +11,25 @@ N events (ARCHIVE_AUDIT_ANCHOR_EVERY) past the last anchor or the last anchor is
 minutes (ARCHIVE_AUDIT_ANCHOR_MINUTES); a long-lived process (the web server, a worker) also
 anchors M minutes after the last anchor when events are waiting, with no beat needed. So at
 most N-1 events, all written within M minutes after the last anchor, can be cut off unseen.
+
+Timelines: anchors of the original chain are `audit-anchors/<seq>.json`. A restore (archive.backup)
+starts a new timeline and anchors it as `audit-anchors/<timeline>/<seq>.json`, so the anchors the
+abandoned timeline wrote beyond the restored head stay where they are, explained by the restore's
+signed event. The signing key is a file in ARCHIVE_HOME (RESTORE_KEY_NAME), not in the catalog: a
+person who can only write the database cannot sign a restore, so a silent rollback stays visible.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import hmac
 import json
 import logging
 import os
 import re
+import secrets
 import tempfile
 import threading
 from collections.abc import Callable
@@ -33,6 +42,45 @@ log = logging.getLogger(__name__)
 
 _NAME = re.compile(r"[A-Za-z0-9._-]+")
 RETRY_SECONDS = 60
+RESTORE_KEY_NAME = "audit-restore.key"  # in ARCHIVE_HOME, mode 0600; keep a copy apart from the backups
+DRILL_ANCHORS = "drill-anchors"  # a restore drill's own anchors, in the drill's ARCHIVE_HOME
+
+
+def restore_key_path(home: Path | str) -> Path:
+    return Path(home) / RESTORE_KEY_NAME
+
+
+def restore_key(home: Path | str, *, create: bool = False) -> bytes | None:
+    """The instance's restore-signing key (None when absent and not `create`)."""
+    path = restore_key_path(home)
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except FileNotFoundError:
+        if not create:
+            return None
+    except ValueError:
+        raise ArchiveError(f"the restore signing key {path} is not readable hex") from None
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    key = secrets.token_bytes(32)
+    with os.fdopen(fd, "w") as out:
+        out.write(key.hex() + "\n")
+    return key
+
+
+def sign(key: bytes, seq: int, prev_hash: str, facts: dict[str, Any]) -> str:
+    """HMAC-SHA256 of a restore's facts bound to its place in the chain (number and predecessor)."""
+    body = json.dumps([seq, prev_hash, facts], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def signed(key: bytes, seq: int, prev_hash: str, facts: dict[str, Any], signature: str) -> bool:
+    return hmac.compare_digest(sign(key, seq, prev_hash, facts), str(signature))
+
+
+def new_timeline(seq: int) -> str:
+    """A timeline id no other restore can pick: the event number of its restore plus randomness."""
+    return f"r{seq:012d}-{secrets.token_hex(4)}"
 
 
 class NamedStore(Protocol):

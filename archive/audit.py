@@ -2,7 +2,9 @@
 
 There is deliberately no update or delete function here. Tampering with rows is detected by
 `verify`; rolling the whole table back (a restored backup, a truncated tail) is detected by
-comparing with anchors: write-once copies of the chain head kept in the object store.
+comparing with anchors: write-once copies of the chain head kept in the object store. A restore
+(archive.backup) is the one legitimate rollback: its signed `audit.restore` event names the anchor
+it went back to and the timelines it abandoned (docs/audit.md, "Restores").
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 from sqlalchemy import String, cast, func, literal, null, or_, select
 from sqlalchemy.orm import Session
 
+from archive.anchoring import AnchorDirectory, restore_key, restore_key_path, signed
 from archive.clock import utcnow
 from archive.errors import Conflict, IntegrityError, NotFound
 from archive.i18n import MESSAGES, lang, t_in
@@ -28,6 +31,7 @@ from archive.visibility import REDACTED, can_see_target
 
 GENESIS = "0" * 64
 ANCHOR_PREFIX = "audit-anchors/"
+RESTORE = "audit.restore"
 ANCHOR_PLACES = {"store": ("对象存储", "object store"), "mirror": ("锚点镜像", "anchor mirror")}
 
 
@@ -145,22 +149,27 @@ def iter_events(session: Session, batch: int = 2000) -> Iterator[AuditEvent]:
         session.expunge_all()
 
 
-def verify(session: Session, anchors: AnchorStore | None = None, *, history: bool = False) -> Verification:
+def verify(session: Session, anchors: AnchorStore | None = None, *, history: bool = False,
+           key: bytes | None = None) -> Verification:
     """Walk the chain from the first event and name the first thing wrong: a broken link, a head
     that does not match the trail, an anchor the trail contradicts or that is missing (in either
     copy), and with `history`, a user, record, loan, hold, appraisal or register whose events
-    are gone (the trail is shorter than the catalog's own history)."""
-    anchors = _with_mirror(session, anchors)
+    are gone (the trail is shorter than the catalog's own history). Restore events must carry the
+    instance's signature (`key`; default: the key file in ARCHIVE_HOME)."""
+    restores = restore_events(session)
+    current = restores[-1]["facts"] if restores else None
+    anchors = _timeline_anchors(current, _with_mirror(session, anchors))
     state = {"checked": 0, "last": 0, "anchors": 0}
     found, copies_problem = _load_anchors(anchors) if anchors is not None else ([], None)
     try:
         last_hash, hashes = _walk(session, state, {a["seq"] for a in found})
         head = _check_head(session, state["last"], last_hash)
         _check_replays(session)
+        _check_restores(restores, key)
         if copies_problem is not None:
             raise copies_problem
         if anchors is not None:
-            state["anchors"] = _check_anchors(found, head, state["last"], hashes)
+            state["anchors"] = _check_anchors(found, head, state["last"], hashes, [r["facts"] for r in restores])
         if history:
             _check_history(session)
     except Broken as broken:
@@ -208,19 +217,84 @@ def _check_replays(session: Session) -> None:
         raise Broken(repeated[1], "replayed", seq=repeated[1], first=repeated[0])
 
 
-def _check_anchors(found: list[dict[str, Any]], head: AuditHead, last: int, hashes: dict[int, str]) -> int:
-    by_seq = {a["seq"]: a for a in found}
+def _check_anchors(found: list[dict[str, Any]], head: AuditHead, last: int, hashes: dict[int, str],
+                   restores: list[dict[str, Any]]) -> int:
+    """Every anchor belongs to a timeline of this trail and agrees with it, except the anchors an
+    abandoned timeline wrote beyond a restored head, which that restore's signed event lists."""
+    known = {""}
+    abandoned: dict[str, list[tuple[int, int]]] = {}  # timeline -> [(restored head, its last anchor)]
+    for facts in restores:
+        known.add(str(facts.get("timeline", "")))
+        for gone in facts.get("abandoned") or []:
+            known.add(str(gone["timeline"]))
+            after = int(gone.get("after", facts["head"]["seq"]))
+            abandoned.setdefault(str(gone["timeline"]), []).append((after, int(gone["last"])))
+    seqs = {a["seq"] for a in found}
+    agreeing = set()
     for anchor in found:
+        if anchor["timeline"] not in known:
+            raise Broken(anchor["seq"], "timeline", name=anchor["name"])
+        if any(cut < anchor["seq"] <= upto for cut, upto in abandoned.get(anchor["timeline"], [])):
+            continue  # written by the timeline a restore abandoned, beyond the point it went back to
         if anchor["seq"] > last:
             raise Broken(last + 1, "rolled_back", name=anchor["name"], seq=anchor["seq"], last=last)
         if hashes.get(anchor["seq"]) != anchor["hash"]:
             raise Broken(anchor["seq"], "differs", seq=anchor["seq"], name=anchor["name"])
+        agreeing.add(anchor["seq"])
         prev = anchor.get("prev")
-        if prev and prev not in by_seq:
+        if prev and prev not in seqs:
             raise Broken(prev, "prev_missing", seq=prev, name=anchor["name"])
-    if head.anchored_seq and head.anchored_seq not in by_seq:
+    if head.anchored_seq and head.anchored_seq not in agreeing:
         raise Broken(head.anchored_seq, "anchored_missing", seq=head.anchored_seq)
     return len(found)
+
+
+def restore_events(session: Session) -> list[dict[str, Any]]:
+    """The trail's `audit.restore` events, oldest first: seq, prev_hash, facts and signature."""
+    rows = session.execute(
+        select(AuditEvent.seq, AuditEvent.prev_hash, AuditEvent.details)
+        .where(AuditEvent.action == RESTORE).order_by(AuditEvent.seq)
+    ).all()
+    return [{"seq": seq, "prev_hash": prev, "facts": (details or {}).get("restore") or {},
+             "signature": (details or {}).get("signature", "")} for seq, prev, details in rows]
+
+
+def _check_restores(restores: list[dict[str, Any]], key: bytes | None) -> None:
+    if not restores:
+        return
+    home = _home()
+    key = key if key is not None else restore_key(home)
+    for r in restores:
+        if key is None:
+            raise Broken(r["seq"], "restore_unkeyed", seq=r["seq"], path=str(restore_key_path(home)))
+        if not signed(key, r["seq"], r["prev_hash"], r["facts"], r["signature"]):
+            raise Broken(r["seq"], "restore_unsigned", seq=r["seq"])
+    current = restores[-1]["facts"]
+    if current.get("drill") and current.get("home") != str(home):
+        raise Broken(None, "drill_elsewhere", home=current.get("home"))
+
+
+def _signed(event: dict[str, Any]) -> bool:
+    key = restore_key(_home())
+    return key is not None and signed(key, event["seq"], event["prev_hash"], event["facts"], event["signature"])
+
+
+def _home() -> Any:
+    from archive.config import load_settings  # where this installation keeps its key
+
+    return load_settings().home
+
+
+def _timeline_anchors(current: dict[str, Any] | None, store: AnchorStore | None) -> AnchorStore | None:
+    """A restore drill's catalog keeps its anchors in the drill's own directory, never in the
+    store it may share with the live catalog."""
+    if current and current.get("drill") and store is not None:
+        return AnchorDirectory(current["anchors"])
+    return store
+
+
+def anchor_name(timeline: str, seq: int) -> str:
+    return f"{ANCHOR_PREFIX}{timeline + '/' if timeline else ''}{seq:012d}.json"
 
 
 def _load_anchors(store: AnchorStore) -> tuple[list[dict[str, Any]], Broken | None]:
@@ -253,13 +327,14 @@ def _read_copies(store: AnchorStore) -> list[dict[str, Any]]:
 def _parse_anchor(name: str, body: bytes) -> dict[str, Any]:
     try:
         data = json.loads(body)
-        return {"name": name, "seq": int(data["seq"]), "hash": str(data["hash"]), "prev": data.get("prev")}
+        return {"name": name, "seq": int(data["seq"]), "hash": str(data["hash"]), "prev": data.get("prev"),
+                "timeline": name.removeprefix(ANCHOR_PREFIX).rpartition("/")[0]}
     except (ValueError, KeyError, TypeError):
         raise Broken(_anchor_seq(name), "unreadable", name=name) from None
 
 
 def _anchor_seq(name: str) -> int | None:
-    digits = name.removeprefix(ANCHOR_PREFIX).partition(".")[0]
+    digits = name.rpartition("/")[2].partition(".")[0]
     return int(digits) if digits.isdigit() else None
 
 
@@ -269,13 +344,17 @@ def anchor(session: Session, store: AnchorStore) -> dict[str, Any] | None:
     Returns the anchor written, or None when nothing happened since the last anchor. Each anchor
     names the one before it, so an anchor deleted from every copy is still missed.
     """
-    target = _with_mirror(session, store) or store
     head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
     if head is None or head.seq == 0 or head.seq == head.anchored_seq:
         return None
+    restores = restore_events(session)
+    current = restores[-1]["facts"] if restores else {}
+    if current.get("drill") and not _signed(restores[-1]):
+        current = {**current, "drill": False}  # an unsigned claim to be a drill never diverts the anchors
+    target = _timeline_anchors(current, _with_mirror(session, store) or store) or store
     now = timestamp()
     body = {"seq": head.seq, "hash": head.hash, "time": now, "prev": head.anchored_seq}
-    name = f"{ANCHOR_PREFIX}{head.seq:012d}.json"
+    name = anchor_name(str(current.get("timeline", "")), head.seq)
     try:
         target.put_once(name, json.dumps(body, sort_keys=True).encode())
     except Conflict:
@@ -284,6 +363,47 @@ def anchor(session: Session, store: AnchorStore) -> dict[str, Any] | None:
             raise Conflict(f"anchor {name} already holds a different hash: the trail was rewritten") from None
     head.anchored_seq, head.anchored_at = head.seq, now
     return {"name": name, **body}
+
+
+def record_restore(session: Session, actor: str, key: bytes, anchors: AnchorStore, *, drill: str = "",
+                   home: str = "", backup: dict[str, Any] | None = None) -> dict[str, Any]:
+    """After the catalog was put back from a backup: append the signed `audit.restore` event that
+    names the anchor the restored head goes back to (the last one at or below it that agrees with
+    the trail) and every timeline the restore abandons with its last anchor, and start a new
+    timeline for the anchors from here on. `drill`: the drill's own anchor directory (the event
+    says so, and every later anchor of this catalog goes there, never to the live store)."""
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    if head is None:
+        raise IntegrityError("the restored catalog has no audit chain head")
+    ours = {""} | {str(r["facts"].get("timeline", "")) for r in restore_events(session)}
+    found = [_parse_anchor(name, anchors.get_named(name)) for name in anchors.list_named(ANCHOR_PREFIX)]
+    wanted = {a["seq"] for a in found if a["seq"] <= head.seq and a["timeline"] in ours}
+    hashes = dict(session.execute(select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.seq.in_(wanted))).all()) \
+        if wanted else {}
+    agreeing = [a for a in found if a["timeline"] in ours and a["seq"] in hashes and hashes[a["seq"]] == a["hash"]]
+    point = max(agreeing, key=lambda a: a["seq"], default=None)
+    abandoned: dict[str, dict[str, Any]] = {}
+    for a in found:
+        mine = a["timeline"] in ours
+        if mine and a["seq"] <= head.seq:
+            continue
+        gone = abandoned.setdefault(a["timeline"], {"timeline": a["timeline"], "after": head.seq if mine else 0,
+                                                    "last": 0})
+        gone["last"] = max(gone["last"], a["seq"])
+    from archive.anchoring import new_timeline, sign
+
+    seq = head.seq + 1
+    facts = canonical({
+        "timeline": new_timeline(seq),
+        "head": {"seq": head.seq, "hash": head.hash},
+        "restored_to": {"name": point["name"], "seq": point["seq"], "hash": point["hash"]} if point else None,
+        "abandoned": sorted(abandoned.values(), key=lambda g: g["timeline"]),
+        "drill": bool(drill), "anchors": drill, "home": home, "backup": backup or {},
+    })
+    head.anchored_seq, head.anchored_at = (point["seq"] if point else 0), None  # the next commit anchors
+    record(session, actor, RESTORE, f"timeline:{facts['timeline']}",
+           {"restore": facts, "signature": sign(key, seq, head.hash, facts)})
+    return facts
 
 
 def maybe_anchor(session: Session, store: AnchorStore, every: int) -> dict[str, Any] | None:

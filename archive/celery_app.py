@@ -7,11 +7,17 @@ from urllib.parse import urlsplit
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import task_prerun
+from celery.signals import setup_logging, task_postrun, task_prerun
 
+from archive import logging_setup
 from archive.config import Settings, load_settings, local_path
+from archive.errors import TransientError
 from archive.identity import through
 
+# Every task retries a TransientError (a backend down or busy) with growing, jittered waits
+# (1 s, 2 s, 4 s ... at most 5 min) and fails at once on anything else, its reason in the log.
+RETRY = {"autoretry_for": (TransientError,), "retry_backoff": True, "retry_backoff_max": 300,
+         "retry_jitter": True, "max_retries": 8}
 TASK_MODULES = ["archive.tasks", "storage.tasks", "ingest.tasks", "search.tasks", "retention.tasks"]
 
 
@@ -26,6 +32,13 @@ def celery_config(settings: Settings) -> dict:
         "result_serializer": "json",
         "timezone": "Asia/Shanghai",
         "broker_connection_retry_on_startup": True,
+        # Results are not kept: what a task returns (ids and counts) needs no store, and nothing
+        # personal waits in Redis for a day. A task that callers wait on says ignore_result=False.
+        "task_ignore_result": True,
+        "result_expires": 3600,
+        # Events for monitoring (flower, celery events): task sent, started, retried, failed.
+        "worker_send_task_events": True,
+        "task_send_sent_event": True,
     }
     if scheme == "filesystem":
         folder = local_path(settings.broker_url)
@@ -49,7 +62,11 @@ def celery_config(settings: Settings) -> dict:
             broker_url=settings.broker_url,
             result_backend=settings.broker_url,
             # An unacknowledged task (its worker was killed) is handed out again after this long.
-            broker_transport_options={"visibility_timeout": settings.task_visibility_timeout},
+            # Issue 16: prefork workers look for such tasks every tenth of the timeout (1-60 s);
+            # kombu's default (every 100 s) would leave a short timeout without effect.
+            broker_transport_options={"visibility_timeout": settings.task_visibility_timeout,
+                                      "unacked_restore_interval": max(1, min(60, settings.task_visibility_timeout // 10)),
+                                      "unacked_restore_throttle": 1},
         )
     return conf
 
@@ -65,6 +82,10 @@ def make_celery(settings: Settings | None = None) -> Celery:
         "fixity-nightly-slice": {"task": "storage.fixity_nightly", "schedule": crontab(hour=3, minute=0)},
         "remind-overdue-loans": {"task": "archive.lending.remind_overdue", "schedule": crontab(hour=8, minute=30)},
         "index-outbox-drain": {"task": "search.drain_outbox", "schedule": 60.0},
+        # Issue 16: records whose ingest run died (lease lapsed) go back to the workers.
+        "ingest-requeue-lapsed": {"task": "ingest.requeue_lapsed", "schedule": 60.0},
+        # Issue 16: originals and PDFs of permanent and long-term records become write-once (archive.worm).
+        "storage-retain-records": {"task": "storage.retain_records", "schedule": 900.0},
     }
     application.autodiscover_tasks(lambda: [m.rsplit(".", 1)[0] for m in TASK_MODULES], related_name="tasks")
     return application
@@ -77,3 +98,19 @@ app = make_celery()
 def _mark_channel(task_id: str | None = None, task: object = None, **_kwargs: object) -> None:
     # Audit events written by a task name the channel "task" and the task (archive.identity).
     through("task", getattr(task, "name", "") or "")
+
+
+@task_prerun.connect
+def _task_id_in_logs(task_id: str | None = None, **_kwargs: object) -> None:
+    logging_setup.TASK_ID.set(task_id or "")
+
+
+@task_postrun.connect
+def _task_done(**_kwargs: object) -> None:
+    logging_setup.TASK_ID.set("")
+
+
+@setup_logging.connect
+def _logging(loglevel: object = None, **_kwargs: object) -> None:
+    # The worker and beat log through archive.logging_setup (JSON lines with the task id), not Celery's own set-up.
+    logging_setup.configure(loglevel if isinstance(loglevel, str | int) and loglevel else None, force=True)

@@ -398,6 +398,9 @@ def _broken_command(name: str, exc: Exception) -> click.Command:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from archive import logging_setup
+
+    logging_setup.start_cli_run()  # log lines carry a cli- run id (archive.logging_setup)
     _load_plugins()
     try:
         status = cli.main(args=argv, prog_name="archive", standalone_mode=False)

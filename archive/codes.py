@@ -231,6 +231,9 @@ REVIEW_REASON_LABELS: dict[str, tuple[str, str]] = {
     "colour_required": ("有红头或印章，应彩色扫描：第{detail}页", "red masthead or seal scanned without colour: page {detail}"),
     "approval_sheet_not_first": ("核定表未置于首页（在第{detail}页）", "the approval sheet is not on top (page {detail})"),
     "transaction_elsewhere": ("同一业务流水号已另件归档：{detail}", "the same transaction is filed as {detail}"),
+    "e_signature_invalid": ("电子签章校验未通过（结构或签署文件摘要不符）",
+                            "the electronic seal check failed (structure or the signed files' digests)"),
+    "given_date_invalid": ("元数据文件中的日期无法识别", "the date in the metadata file cannot be read"),
 }
 REVIEW_FIELD_LABELS: dict[str, tuple[str, str]] = {
     "category": ("门类", "category"), "personnel_class": ("人事档案类别", "personnel class"),
@@ -292,10 +295,31 @@ FOUR_PROPERTY_CHECK_LABELS: dict[str, tuple[str, str]] = {
     "mandatory_fields": ("必备著录项齐全", "mandatory fields present"),
     "objects_present": ("内容齐全", "all content present"), "pdf": ("PDF 可读且为 PDF/A", "PDF readable and PDF/A"),
     "image": ("图像可读", "image readable"), "readable": ("可读", "readable"), "malware_scan": ("病毒查杀", "malware scan"),
+    # Born-digital records at intake (issue 18)
+    "format_identified": ("格式已识别", "format identified"), "ofd_readable": ("OFD 可读", "OFD readable"),
+    "pdf_text_layer": ("PDF 文本层可读", "PDF text layer readable"),
+    "digest_recorded": ("接收时已记录数字摘要", "digest recorded at intake"),
+    "metadata_complete": ("元数据完整", "metadata complete"),
+    "e_signature": ("电子签章结构与签署文件摘要一致（签名值未验证）",
+                    "electronic seal structure and signed files' digests verified (signature value not verified)"),
 }
 _MANDATORY_FIELD_LABELS = {"fonds_id": ("全宗", "fonds"), "category_code": ("门类", "category"), "year": ("年度", "year"),
                            "archival_code": ("档号", "archival code"), "doc_date": ("日期", "date"),
-                           "pages": ("页数", "pages")}
+                           "pages": ("页数", "pages"), "person_id_number": ("身份证号", "identity number")}
+# What a born-digital original is (record.extra evidence "born_digital"; ingest.born_digital).
+BORN_DIGITAL_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "format": {"ofd": ("OFD 版式文件（原件保存）", "OFD document (kept as the original)"),
+               "pdf_text": ("带文本层的 PDF（原件保存）", "PDF with a text layer (kept as the original)")},
+    "e_signature": {"none": ("无电子签章", "no electronic seal"),
+                    "present": ("有电子签章（结构与摘要已核，签名值未验证）",
+                                "electronic seal present (structure and digests verified, signature value not verified)"),
+                    "invalid": ("电子签章校验未通过", "electronic seal check failed")},
+}
+
+
+def born_digital_label(kind: str, code: str, language: str = "zh") -> str:
+    pair = BORN_DIGITAL_LABELS.get(kind, {}).get(code)
+    return pair[1 if language == "en" else 0] if pair else code
 
 
 def four_property_check_label(check: str, detail: str = "", language: str = "zh") -> str:
@@ -303,7 +327,7 @@ def four_property_check_label(check: str, detail: str = "", language: str = "zh"
     index = 1 if language == "en" else 0
     name = check.partition(":")[0]
     label = FOUR_PROPERTY_CHECK_LABELS.get(name, (check, check))[index]
-    if name == "mandatory_fields" and detail:
+    if name in ("mandatory_fields", "metadata_complete") and detail:
         names = {**REVIEW_FIELD_LABELS, **_MANDATORY_FIELD_LABELS}
         missing = [names.get(f, (f, f))[index] for f in detail.split(",")]
         return f"{label}（缺：{'、'.join(missing)}）" if index == 0 else f"{label} (missing: {', '.join(missing)})"

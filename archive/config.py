@@ -43,6 +43,9 @@ class Settings:
     # "off" disables it.
     anchor_mirror: str = ""
     task_visibility_timeout: int = 3600  # seconds before a task whose worker died is delivered again
+    # Issue 16: a run's claim on a record (ingest.leases), renewed every third of it while the run
+    # works; kept below the visibility timeout. Default: 120 s, or half the timeout if that is less.
+    ingest_lease_seconds: int = 120
     login_lockout_after: int = 5  # failed logins in a row that lock an account
     login_lockout_minutes: int = 15  # how long the lock lasts
     trusted_proxies: int = 0  # reverse proxies in front of the web app whose X-Forwarded-* is believed
@@ -53,6 +56,9 @@ class Settings:
     # the 档案专用章 image on certified copies (a PNG; empty: the shipped default seal).
     self_service: bool = False
     seal_image: str = ""
+    # Issue 16: on an object-lock bucket, originals and PDFs of permanent and long-term records
+    # get COMPLIANCE retention until their due date (storage.s3); "off" leaves retention unset.
+    s3_object_lock: bool = True
 
     # Names of the environment variables, one per field: the public configuration surface.
     @staticmethod
@@ -153,13 +159,28 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         audit_anchor_minutes=_positive_int("audit_anchor_minutes", raw("audit_anchor_minutes"), 10),
         anchor_mirror=_anchor_mirror(raw("anchor_mirror"), home, storage_url),
         task_visibility_timeout=_positive_int("task_visibility_timeout", raw("task_visibility_timeout"), 3600),
+        ingest_lease_seconds=_lease_seconds(raw("ingest_lease_seconds"), raw("task_visibility_timeout")),
         login_lockout_after=_positive_int("login_lockout_after", raw("login_lockout_after"), 5),
         login_lockout_minutes=_positive_int("login_lockout_minutes", raw("login_lockout_minutes"), 15),
         trusted_proxies=_positive_int("trusted_proxies", raw("trusted_proxies"), 0, allow_zero=True),
         replica_dir=_replica(raw("replica_dir")),
         self_service=_switch("self_service", raw("self_service")),
         seal_image=_seal_image(raw("seal_image")),
+        s3_object_lock=raw("s3_object_lock") is None or _switch("s3_object_lock", raw("s3_object_lock")),
     )
+
+
+def _lease_seconds(value: str | None, visibility: str | None) -> int:
+    """An ingest lease shorter than the visibility timeout: a task redelivered after a crash then
+    finds the dead run's lease expired and takes the record over (ingest.leases)."""
+    timeout = _positive_int("task_visibility_timeout", visibility, 3600)
+    if value is None:
+        return max(1, min(120, timeout // 2))
+    seconds = _positive_int("ingest_lease_seconds", value, 120)
+    if seconds >= timeout:
+        raise ConfigError(f"ARCHIVE_INGEST_LEASE_SECONDS: {seconds} must be less than "
+                          f"ARCHIVE_TASK_VISIBILITY_TIMEOUT ({timeout})")
+    return seconds
 
 
 def _switch(name: str, value: str | None) -> bool:

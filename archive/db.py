@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,15 +11,19 @@ from typing import TYPE_CHECKING
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive import filemodes, unit_of_work
+from archive.errors import TransientError
 from archive.identity import IDENTITY
 
 if TYPE_CHECKING:
     from archive.identity import Identity
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Key of the PostgreSQL advisory lock held while migrating (any constant shared by all processes).
+MIGRATION_LOCK = 0x41524348  # "ARCH"
 
 
 def normalise_url(url: str) -> str:
@@ -87,24 +92,69 @@ class Catalog:
     def session(self, identity: Identity | None = None) -> Iterator[Session]:
         """A unit of work: commits on success, rolls back on any error. Audit events written in
         it name `identity`'s channel (web, api, cli, task, system)."""
-        with self._sessions.begin() as session:
-            session.info[unit_of_work.BUREAU_LEVEL] = self.bureau_level
-            if identity is not None:
-                session.info[IDENTITY] = identity
-            yield session
+        with transient_errors():
+            with self._sessions.begin() as session:
+                session.info[unit_of_work.BUREAU_LEVEL] = self.bureau_level
+                if identity is not None:
+                    session.info[IDENTITY] = identity
+                yield session
 
-    def migrate(self) -> None:
-        """Create or upgrade every table to the newest migration."""
+    def migrate(self, revision: str = "heads") -> None:
+        """Create or upgrade every table to the newest migration (or to `revision`).
+
+        On PostgreSQL the whole upgrade holds a transaction-scoped advisory lock, so processes
+        that start together (gunicorn workers, the compose `migrate` job) take turns: the first
+        migrates, the others then find the catalog at head and do nothing. SQLite's BEGIN
+        IMMEDIATE (see _sqlite_pragmas) already serialises them.
+        """
         with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
             cfg = alembic_config(self.url)
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "heads")  # parallel branches until merged
+            command.upgrade(cfg, revision)  # "heads": parallel branches until merged
+
+    def revision(self) -> str | None:
+        """The catalog's current migration (None before the first one)."""
+        from alembic.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def behind(self) -> bool:
+        """True when the catalog is not at the code's newest migration: run `archive migrate`."""
+        return self.revision() not in code_heads()
 
     def is_initialised(self) -> bool:
         return inspect(self.engine).has_table("alembic_version")
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A lost or refused connection, a server shutting down, a locked SQLite file: worth a retry."""
+    return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+@contextlib.contextmanager
+def transient_errors() -> Iterator[None]:
+    """Report catalog connection failures as TransientError; the message names no host or password."""
+    try:
+        yield
+    except DBAPIError as exc:
+        if not is_transient(exc):
+            raise
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        raise TransientError(f"catalog unavailable: {type(exc.orig).__name__ if exc.orig else 'error'}: {detail}") from exc
+
+
+@functools.cache
+def code_heads() -> frozenset[str]:
+    """The newest migration(s) of this version of the code."""
+    from alembic.script import ScriptDirectory
+
+    return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
 
 
 def alembic_config(url: str) -> Config:

@@ -31,3 +31,8 @@ class ValidationError(ArchiveError):
 
 class IntegrityError(ArchiveError):
     """Stored bytes or the audit chain do not match what was recorded."""
+
+
+class TransientError(ArchiveError):
+    """A backend (catalog, object store, index, broker) could not be reached or answered busy.
+    The same call may succeed later: tasks retry it with back-off, the web answers 503."""

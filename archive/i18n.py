@@ -73,7 +73,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "the catalog holds {what} {ref} but its events are gone from the trail: events were deleted"),
     "audit.anchored": ("已写入链头锚点 {name}", "anchored the chain head as {name}"),
     "audit.nothing": ("自上次锚定以来无新事件", "no new events since the last anchor"),
+    "audit.why.timeline": ("锚点 {name} 属于本日志不认识的时间线：日志被截短或回滚（或恢复演练写入了这些锚点）",
+                           "anchor {name} belongs to a timeline this trail does not know: it was cut short or rolled back "
+                           "(or a restore drill wrote to these anchors)"),
+    "audit.why.restore_unsigned": ("第 {seq} 条恢复事件的签名不符：不是本馆恢复命令写入的",
+                                   "restore event {seq} does not carry this archive's signature: it was not written by archive restore"),
+    "audit.why.restore_unkeyed": ("无法核对第 {seq} 条恢复事件：签名密钥 {path} 不存在",
+                                  "restore event {seq} cannot be checked: the signing key {path} is missing"),
+    "audit.why.drill_elsewhere": ("这是 {home} 的恢复演练目录库，不是本处的在用目录库",
+                                  "this catalog is a restore drill made in {home}, not the live catalog of this installation"),
+    "backup.done": ("备份已写入 {dest}：{events} 条审计事件，{objects} 个对象", "backup written to {dest}: {events} audit events, {objects} objects"),
+    "restore.done": ("已恢复到第 {seq} 条事件（锚点 {anchor}），新时间线 {timeline}",
+                     "restored to event {seq} (anchor {anchor}); new timeline {timeline}"),
     "not_initialised": ("目录库尚未初始化，请先运行 archive init", "the catalog is not initialised; run archive init first"),
+    "migrate.done": ("目录库已升级：{before} → {after}", "catalog migrated: {before} → {after}"),
+    "migrate.current": ("目录库已是最新版本：{revision}", "the catalog is at the newest version already: {revision}"),
 }
 
 

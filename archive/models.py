@@ -385,3 +385,15 @@ def _disclosure_by_nature(_mapper: object, _connection: object, record: Record) 
 
 event.listen(Record, "before_insert", _disclosure_by_nature)
 event.listen(Record, "before_update", _disclosure_by_nature)
+
+
+class IngestLease(Base):
+    """Issue 16: who is processing a record now, until when (ingest.leases). A run claims it
+    before touching the record and renews it while it works; filing checks it under the row
+    lock, so a redelivered task or a second `archive ingest` never files a record twice."""
+
+    __tablename__ = "ingest_leases"
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(100))  # host:pid:random of one run
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+    claimed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -117,6 +117,8 @@ def metadata(record: Record) -> dict[str, Any]:
     out["doc_date"] = record.doc_date.isoformat() if record.doc_date else None
     out["retention_due"] = record.retention_due.isoformat() if record.retention_due else None
     out["review_reasons"] = list(record.review_reasons or [])
+    # A born-digital original's format and electronic seal state (ingest.born_digital), or None.
+    out["born_digital"] = ((record.extra or {}).get("evidence") or {}).get("born_digital")
     return out
 
 

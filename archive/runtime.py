@@ -34,7 +34,7 @@ from archive import audit, unit_of_work
 from archive.anchoring import AfterCommitAnchoring, AnchorDirectory, AnchorSet
 from archive.config import Settings, load_settings
 from archive.db import Catalog
-from archive.errors import ArchiveError, ConfigError
+from archive.errors import ArchiveError, ConfigError, TransientError
 from archive.identity import Identity, system
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,8 @@ class Runtime:
                 if replica := self.settings.replica_dir:  # the verified copy fixity repairs from
                     url = replica if "://" in replica else f"file://{replica}"
                     self._store.add_replica(backend(STORE_GROUP, url)(url))
+                if not self.settings.s3_object_lock:  # ARCHIVE_S3_OBJECT_LOCK=off: no per-object retention
+                    self._store.worm = False
             return self._store
 
     @property
@@ -147,14 +149,23 @@ class Runtime:
             except ArchiveError as exc:  # index down: the outbox keeps the rows
                 log.warning("index not updated now (%s); the outbox keeps the records", exc)
         else:
-            self.send("search.drain_outbox")
+            try:
+                self.send("search.drain_outbox")
+            except TransientError as exc:  # broker down after a commit: the periodic drain catches up
+                log.warning("index not nudged now (%s); the outbox keeps the records", exc)
 
     # -- tasks ------------------------------------------------------------------------------------
     def send(self, task: str, *args: Any, **kwargs: Any) -> Any:
         """Send a named task to the workers (tasks are named, so archive/ imports none of them)."""
+        from kombu.exceptions import OperationalError
+
         from archive.celery_app import app
 
-        return app.send_task(task, args=args, kwargs=kwargs)
+        try:
+            # No one waits on a result here (task_ignore_result): nor does sending touch the result store.
+            return app.send_task(task, args=args, kwargs=kwargs, ignore_result=True)
+        except OperationalError as exc:  # the broker is down: the web answers 503, a task retries
+            raise TransientError(f"task queue unavailable: {type(exc).__name__}") from exc
 
     def close(self) -> None:
         self.anchoring.cancel()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from archive import audit
-from archive.celery_app import app
+from archive.celery_app import RETRY, app
 from archive.identity import system
 from archive.runtime import Runtime
 
 
-@app.task(name="archive.verify_audit_chain")
+@app.task(name="archive.verify_audit_chain", ignore_result=False, **RETRY)  # counts only; callers wait on it
 def verify_audit_chain() -> dict:
     """Walk the audit chain in the catalog (anchors are checked by the anchoring task)."""
     runtime = Runtime(nudge="off")
@@ -19,7 +19,7 @@ def verify_audit_chain() -> dict:
         runtime.close()
 
 
-@app.task(name="archive.anchor_audit_chain")
+@app.task(name="archive.anchor_audit_chain", **RETRY)
 def anchor_audit_chain() -> dict | None:
     """Write the audit chain head to the object store so a rolled-back catalog is caught."""
     runtime = Runtime(nudge="off")

@@ -21,17 +21,22 @@ from archive.codes import DEFAULT_CATEGORIES, review_reason_label
 from archive.errors import ArchiveError
 from archive.i18n import lang, secrecy_label
 from archive.identity import Identity
+from ingest import submission
+from ingest.born_digital.sidecar import with_sidecars
 from ingest.corrections import correct
+from ingest.exactly_once import LeasedIngestService
 from ingest.manifest import read_manifest
 from ingest.pipeline import IngestService, Options, failed_result, record_result
 from ingest.sources import sniff_format
 
-SCAN_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf", ".jp2"}
+SCAN_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".pdf", ".jp2", ".ofd"}
 MANIFEST_SUFFIXES = {".csv", ".xlsx"}
+QUEUE_POLL = 1.0  # seconds between looks at the queued records' statuses
 
 
 def collect(paths: tuple[str, ...]) -> list[tuple[list[Path], dict]]:
-    """Expand folders recursively (sorted, so page order is stable); a manifest groups its files."""
+    """Expand folders recursively (sorted, so page order is stable); a manifest groups its files;
+    a file's sidecar (same stem, .json or .xml) gives its metadata, one transaction one record."""
     groups: list[tuple[list[Path], dict]] = []
     for raw in paths:
         path = Path(raw)
@@ -45,14 +50,16 @@ def collect(paths: tuple[str, ...]) -> list[tuple[list[Path], dict]]:
             groups.extend(read_manifest(path))
         else:
             groups.append(([path], {}))
-    return groups
+    return with_sidecars(groups)  # foo.ofd + foo.json: the business system's metadata
 
 
 def _service(ctx: Context, identity: Identity, fonds: str | None, category: str | None, engine: str,
              department: str) -> IngestService:
+    # Under each record's lease: a second `archive ingest` of the same files waits for the first.
     options = Options(fonds=fonds or "J001", category=category, engine=engine, department=department)
-    return IngestService(ctx.catalog, ctx.runtime.store, identity, options=options,
-                         anchor_every=ctx.settings.audit_anchor_every)
+    return LeasedIngestService(ctx.catalog, ctx.runtime.store, identity, options=options,
+                               anchor_every=ctx.settings.audit_anchor_every,
+                               lease_seconds=ctx.settings.ingest_lease_seconds, wait=True)
 
 
 def _category(code: str | None) -> str:
@@ -72,12 +79,21 @@ def _category(code: str | None) -> str:
 @click.option("--volume", default="", help="放入案卷（档号或本系列卷号）/ put the records into this volume")
 @click.option("--box", default="", help="放入档案盒（盒号）/ put the records into this box")
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per record on standard output")
+@click.option("--queue", is_flag=True,
+              help="交给后台 worker 处理（本机只接收）/ hand OCR and filing to the workers; this process only receives")
+@click.option("--no-wait", is_flag=True, help="with --queue: return once submitted, do not follow the tasks")
 @pass_ctx
-def ingest_command(ctx: Context, paths, fonds, category, engine, department, volume, box, as_json) -> None:
+def ingest_command(ctx: Context, paths, fonds, category, engine, department, volume, box, as_json, queue,
+                   no_wait) -> None:
     # Fails early, with one line, when nobody is logged in, the catalog is not initialised or
     # the person may not file records.
     service = _service(ctx, ctx.identity(), fonds, category, engine, department)
     groups = collect(paths)
+    if queue:
+        _ingest_queued(ctx, groups, fonds=fonds, category=category, engine=engine, department=department,
+                       placed={k: v for k, v in (("volume", volume), ("box", box)) if v}, as_json=as_json,
+                       wait=not no_wait)
+        return
     failures = 0
     label = "导入 / ingesting"
     with click.progressbar(length=len(groups), label=label, file=sys.stderr, show_eta=True, show_pos=True,
@@ -104,6 +120,54 @@ def ingest_command(ctx: Context, paths, fonds, category, engine, department, vol
     if failures:
         click.echo(f"{failures} 个文件失败 / {failures} failed", err=True)
         raise click.exceptions.Exit(1)
+
+
+def _ingest_queued(ctx: Context, groups, *, fonds, category, engine, department, placed, as_json,
+                   wait: bool) -> None:
+    """Receive here, process on the workers; the bar follows the records' statuses in the catalog."""
+    who = ctx.identity()
+    failures, queued = 0, []
+    for files, meta in groups:
+        if "_error" in meta:
+            result = failed_result(files, meta["_error"])
+        else:
+            result = submission.enqueue(ctx.runtime, who, files, {**placed, **meta}, fonds=fonds, category=category,
+                                        department=department, engine=engine)
+        if result["status"] == "queued":
+            queued.append(result["id"])
+            if not wait:
+                _emit_queued(result, as_json)
+            continue
+        failures += result["status"] == "failed"
+        _emit(result, as_json)
+    if wait and queued:
+        label = "后台处理 / on the workers"
+        done: set[int] = set()
+        with click.progressbar(length=len(queued), label=label, file=sys.stderr, show_eta=True,
+                               show_pos=True) as bar:
+            while len(done) < len(queued):
+                now = submission.statuses(ctx.runtime, who, [i for i in queued if i not in done])
+                finished = [rid for rid, status in now.items() if status in submission.FINISHED]
+                # A record filed above this person's clearance drops out of what they may see: it is done.
+                finished += [rid for rid in queued if rid not in done and rid not in now]
+                for rid in finished:
+                    done.add(rid)
+                    result = submission.outcome(ctx.runtime, who, rid)
+                    failures += result["status"] == "failed"
+                    bar.update(1)
+                    _emit(result, as_json)
+                if len(done) < len(queued):
+                    time.sleep(QUEUE_POLL)
+    if failures:
+        click.echo(f"{failures} 个文件失败 / {failures} failed", err=True)
+        raise click.exceptions.Exit(1)
+
+
+def _emit_queued(result: dict, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        click.echo(f"→ {', '.join(result['files'])}: 已排队 / queued (record {result['id']})")
 
 
 def _emit(result: dict, as_json: bool) -> None:
@@ -157,11 +221,16 @@ def show_command(ctx: Context, ref: str, as_json: bool) -> None:
 @click.option("--once", is_flag=True, help="look once and stop (for scripts and tests)")
 @click.option("--engine", default="rapidocr", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--queue", is_flag=True,
+              help="交给后台 worker 处理（本机只接收）/ hand OCR and filing to the workers; this process only receives")
 @pass_ctx
-def watch_command(ctx: Context, folder: str, interval: float, once: bool, engine: str, as_json: bool) -> None:
+def watch_command(ctx: Context, folder: str, interval: float, once: bool, engine: str, as_json: bool,
+                  queue: bool) -> None:
     """A file is taken once its size has stayed the same for one interval (the scanner finished);
-    it then moves to done/ or failed/ beside it, so nothing is read twice or lost."""
-    service = _service(ctx, ctx.identity(), None, None, engine, "")
+    it then moves to done/ or failed/ beside it, so nothing is read twice or lost. With --queue
+    a received file moves to done/ at once (its original is stored) and the workers process it."""
+    who = ctx.identity()
+    service = _service(ctx, who, None, None, engine, "")
     root = Path(folder)
     done, failed = root / "done", root / "failed"
     done.mkdir(exist_ok=True)
@@ -176,10 +245,18 @@ def watch_command(ctx: Context, folder: str, interval: float, once: bool, engine
             sizes.pop(f, None)
             with f.open("rb") as fh:
                 known = sniff_format(fh.read(16)) is not None
-            result = service.ingest_files([f]) if known else {"status": "failed", "error": f"{f.name}: not a scan"}
+            if not known:
+                result = {"status": "failed", "error": f"{f.name}: not a scan"}
+            elif queue:
+                result = submission.enqueue(ctx.runtime, who, [f], {}, engine=engine)
+            else:
+                result = service.ingest_files([f])
             target = failed if result["status"] == "failed" else done
             f.replace(target / f.name)
-            _emit({**result, "files": [f.name]}, as_json)
+            if result["status"] == "queued":
+                _emit_queued({**result, "files": [f.name]}, as_json)
+            else:
+                _emit({**result, "files": [f.name]}, as_json)
         if once:
             return
         time.sleep(interval)

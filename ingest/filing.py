@@ -15,6 +15,7 @@ from archive.archival_code import CodeParts
 from archive.clock import utcnow
 from archive.codes import SECRECY_ORDER, RecordStatus, Secrecy
 from archive.models import Page, Record, StoredObject
+from ingest import leases
 
 
 @dataclasses.dataclass
@@ -66,6 +67,10 @@ def ensure_code(session: Session, record: Record) -> str:
 
 
 def set_status(session: Session, record: Record, status: RecordStatus, actor: str, **details) -> None:
+    if status in (RecordStatus.PROCESSING, RecordStatus.FAILED):
+        # A run that lost its claim (another run filed the record, or an archivist reviewed it
+        # meanwhile) neither restarts nor fails it (ingest.leases).
+        leases.guard(session, record.id)
     previous = record.status
     record.status = status.value
     audit.record(session, actor, f"record.{status.value}", f"record:{record.id}",
@@ -97,7 +102,15 @@ def file_record(session: Session, record: Record, *, fields: dict, pages: list[P
                 derived: list[Derived], review_reasons: list[str], actor: str,
                 check: Callable[[Session, Record], None] | None = None) -> Record:
     """Write everything about one processed record. Runs inside the caller's transaction; `check`
-    (the four-property check) runs on the written record before its status is set."""
+    (the four-property check) runs on the written record before its status is set.
+
+    Under the record's row lock, it first checks that the record is still being processed by
+    this run (ingest.leases.guard): a late duplicate never overwrites a filed record or an
+    archivist's review."""
+    leases.guard(session, record.id)
+    session.refresh(record)  # what another transaction committed before the lock, not a stale copy
+    if record.status not in leases.CLAIMABLE:
+        raise leases.LeaseLost(record.id)
     fields = dict(fields)
     evidence = fields.pop("extra_evidence", None)
     for name, value in fields.items():

@@ -4,7 +4,9 @@ Columns (header names, Chinese or English): file/文件 (required, relative to t
 record/件 (rows sharing a value form one record, pages in row order), fonds/全宗, category/门类,
 volume/卷, box/盒, year/年度, retention/保管期限, secrecy/密级, title/题名, department/部门,
 transaction_no/业务流水号 (rows sharing one form one record, one transaction being one item),
-insurance_type/险种, operator/扫描人 (who scanned the pages; default: who ingests them).
+insurance_type/险种, operator/扫描人 (who scanned the pages; default: who ingests them); from a
+business-system export: person_name/姓名, person_id/身份证号, business_step/业务环节, handler/经办人,
+doc_date/办理日期, doc_no/文号, issuer/责任者 (these win over what is read from the pages).
 The volume and box (by code, or by number in the record's series) receive the record as it is
 filed (archive.arrangement.placing); rows naming neither wait for `archive arrange`.
 """
@@ -31,6 +33,13 @@ ALIASES = {
     "transaction": "transaction_no", "transaction_no": "transaction_no", "业务流水号": "transaction_no",
     "流水号": "transaction_no", "insurance_type": "insurance_type", "险种": "insurance_type",
     "operator": "operator", "扫描人": "operator", "操作员": "operator",
+    # A business-system export (and a born-digital file's sidecar, ingest.born_digital.sidecar):
+    # these win over what is read from the pages.
+    "person_name": "person_name", "person": "person_name", "姓名": "person_name", "参保人": "person_name",
+    "person_id": "person_id", "id_number": "person_id", "身份证号": "person_id", "公民身份号码": "person_id",
+    "business_step": "business_step", "业务环节": "business_step", "handler": "handler", "经办人": "handler",
+    "doc_date": "doc_date", "date": "doc_date", "日期": "doc_date", "办理日期": "doc_date",
+    "doc_no": "doc_no", "文号": "doc_no", "issuer": "issuer", "责任者": "issuer",
 }
 
 

@@ -11,6 +11,7 @@ the bytes it wrote; if that is unavailable or refuses, a plain PDF is written an
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 import logging
 import zlib
@@ -41,10 +42,12 @@ _GLYPHLESS_TTF = base64.b64decode(
 )
 
 
-def build_searchable_pdf(pages: Sequence[tuple[Image.Image, OcrPage, tuple[float, float] | None]], *, title: str,
+def build_searchable_pdf(pages: Sequence[tuple[Image.Image | PdfImage, OcrPage, tuple[float, float] | None]], *,
+                         title: str,
                          archival_code: str, pdfa: bool = True) -> bytes:
     """One PDF page per (image, OCR result, dpi); dpi None means 300. Returns the PDF's bytes
-    (PDF/A-2b when `pdfa` and the validator approves; see pdf_conformance)."""
+    (PDF/A-2b when `pdfa` and the validator approves; see pdf_conformance). An image may come
+    already encoded (encode_pdf_image: the pipeline does that while the engine reads the next page)."""
     pdf = pikepdf.new()
     font = _text_font(pdf)
     for image, ocr, dpi in pages:
@@ -93,20 +96,40 @@ def pdf_conformance(data: bytes) -> str | None:
     return f"PDF/A-{part}{level}" if part else None
 
 
-def _image_xobject(pdf: pikepdf.Pdf, image: Image.Image) -> pikepdf.Stream:
+@dataclasses.dataclass(frozen=True)
+class PdfImage:
+    """A page image encoded as the PDF embeds it: G4 for bitonal pages, JPEG for the rest."""
+
+    data: bytes
+    width: int
+    height: int
+    mode: str  # "1", "L" or "RGB"
+    black_is_1: bool = False  # G4 only
+
+
+def encode_pdf_image(image: Image.Image) -> PdfImage:
     """Bitonal pages as CCITT G4, grey and colour as JPEG: small, and what scanners produce."""
-    common = {"Type": pikepdf.Name.XObject, "Subtype": pikepdf.Name.Image, "Width": image.width, "Height": image.height}
     if image.mode == "1":
         data, black_is_1 = _g4_strip(image)
-        params = pikepdf.Dictionary(K=-1, Columns=image.width, Rows=image.height, BlackIs1=black_is_1)
-        return pikepdf.Stream(pdf, data, **common, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=1,
-                              Filter=pikepdf.Name.CCITTFaxDecode, DecodeParms=params)
+        return PdfImage(data, image.width, image.height, "1", black_is_1)
     if image.mode not in ("L", "RGB"):
         image = image.convert("RGB")
     buf = io.BytesIO()
     image.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    space = pikepdf.Name.DeviceGray if image.mode == "L" else pikepdf.Name.DeviceRGB
-    return pikepdf.Stream(pdf, buf.getvalue(), **common, ColorSpace=space, BitsPerComponent=8, Filter=pikepdf.Name.DCTDecode)
+    return PdfImage(buf.getvalue(), image.width, image.height, image.mode)
+
+
+def _image_xobject(pdf: pikepdf.Pdf, image: Image.Image | PdfImage) -> pikepdf.Stream:
+    encoded = image if isinstance(image, PdfImage) else encode_pdf_image(image)
+    common = {"Type": pikepdf.Name.XObject, "Subtype": pikepdf.Name.Image, "Width": encoded.width,
+              "Height": encoded.height}
+    if encoded.mode == "1":
+        params = pikepdf.Dictionary(K=-1, Columns=encoded.width, Rows=encoded.height, BlackIs1=encoded.black_is_1)
+        return pikepdf.Stream(pdf, encoded.data, **common, ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=1,
+                              Filter=pikepdf.Name.CCITTFaxDecode, DecodeParms=params)
+    space = pikepdf.Name.DeviceGray if encoded.mode == "L" else pikepdf.Name.DeviceRGB
+    return pikepdf.Stream(pdf, encoded.data, **common, ColorSpace=space, BitsPerComponent=8,
+                          Filter=pikepdf.Name.DCTDecode)
 
 
 def _g4_strip(image: Image.Image) -> tuple[bytes, bool]:

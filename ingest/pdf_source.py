@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import pikepdf
 from PIL import Image
 
+from ingest.born_digital.text_pdf import text_page
 from ingest.sources import PAGE_IMAGE_COVERAGE, InputError, PageImage, check_pixels, normalise_dpi
 
 TEXT_OPERATORS = {"Tj", "TJ", "'", '"'}
@@ -47,7 +48,9 @@ def read_pdf_pages(source, name: str) -> Iterator[PageImage]:
                     yield _rendered_page(source, name, page, page_no, found)
             elif found.has_text:
                 text_reader = text_reader or _pypdf_reader(source, name)
-                yield _born_digital_page(text_reader, page, name, page_no)
+                # Its own text, no OCR (ingest.born_digital); OCR only when that text is empty.
+                yield text_page(text_reader, source, name, page_no,
+                                lambda: _rendered_page(source, name, page, page_no, found))  # noqa: B023
             else:
                 yield _rendered_page(source, name, page, page_no, found)
     finally:
@@ -163,18 +166,6 @@ def _pypdf_reader(source, name: str):
         return pypdf.PdfReader(data)
     except Exception as exc:  # pypdf raises many exception types for one bad file
         raise InputError(f"{name}: corrupt PDF ({_short(exc)})") from None
-
-
-def _born_digital_page(reader, page: pikepdf.Page, name: str, page_no: int) -> PageImage:
-    try:
-        text = reader.pages[page_no - 1].extract_text() or ""
-    except Exception as exc:
-        raise InputError(f"{name}: page {page_no} text cannot be extracted ({_short(exc)})") from None
-    box = [float(v) for v in page.mediabox]
-    width_px = round(abs(box[2] - box[0]) / 72 * 300)
-    height_px = round(abs(box[3] - box[1]) / 72 * 300)
-    return PageImage(page_no, "pdf", width_px, height_px, "none", None, ["born_digital"], born_digital=True,
-                     text=text.strip())
 
 
 def _rendered_page(source, name: str, page: pikepdf.Page, page_no: int, found: _PageScan) -> PageImage:

@@ -10,7 +10,6 @@ indexing and derives its retention dates. The retention proposed is the catalog'
 
 from __future__ import annotations
 
-import concurrent.futures as futures
 import dataclasses
 import datetime as dt
 import io
@@ -27,18 +26,19 @@ from archive.arrangement import placing
 from archive.clock import today
 from archive.codes import ObjectRole, RecordStatus, Retention, Secrecy
 from archive.db import Catalog
-from archive.errors import ArchiveError, ValidationError
+from archive.errors import ArchiveError, TransientError, ValidationError
 from archive.four_properties import Scanner, check_record, clamav_scan
 from archive.identity import Identity
 from archive.models import Record, StoredObject
 from archive.policy import Action, can_see, require
 from archive.retention_rules import active_rules
 from ingest import page_checks, stages
+from ingest.born_digital import sidecar
 from ingest.classify.retention_schedule import CatalogSchedule
 from ingest.filing import Derived, PageResult, ensure_code, file_record, higher_secrecy, set_status
+from ingest.ocr.script import raw_readings
+from ingest.overlap import PageLine
 from ingest.receive import digest_file, receive
-
-PAGE_BATCH = 4  # pages decoded at once: bounds memory on a 2,000-page PDF
 
 
 @dataclasses.dataclass
@@ -48,7 +48,7 @@ class Options:
     engine: str = stages.DEFAULT_ENGINE
     department: str = ""
     review_threshold: float = 0.6
-    workers: int = max(1, os.cpu_count() or 1)
+    workers: int = max(1, os.cpu_count() or 1)  # pages the engine reads at once (ingest.overlap)
 
 
 Progress = Callable[[str, int], None]  # (event, amount): "page" per page done
@@ -64,6 +64,7 @@ class IngestService:
         self.options = options or Options()
         self.anchor_every = anchor_every
         self.scanner = scanner  # the malware scan of the four-property check at filing
+        self._pdf_images: dict = {}  # image key → the page as the PDF embeds it, encoded in _pages
 
     @property
     def actor(self) -> str:
@@ -123,6 +124,8 @@ class IngestService:
                             review_reasons=reasons, actor=self.actor, check=self._check)
                 self._place(session, record, metadata)
         except Exception as exc:
+            if isinstance(exc, TransientError) and self.identity.channel == "task":
+                raise  # a backend blip: the task retries it with back-off (archive.celery_app.RETRY)
             message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if not isinstance(exc, ArchiveError):
                 message = f"{type(exc).__name__}: {message}"
@@ -152,57 +155,57 @@ class IngestService:
     # -- steps --------------------------------------------------------------------------------
 
     def _pages(self, originals: list[StoredObject], progress: Progress | None):
-        """Decode, preprocess and OCR every page, a few at a time, storing page images and thumbnails."""
+        """Decode, preprocess and OCR every page, storing page images and thumbnails; the side work
+        of one page overlaps the engine's reading of the next (ingest.overlap), results in order."""
         pages: list[PageResult] = []
         ocr_pages: list = []
         derived: list[Derived] = []
         flags: set[str] = set()
+        self._pdf_images = {}
         workdir = Path(tempfile.mkdtemp(prefix="archive-ingest-"))
         try:
-            with futures.ThreadPoolExecutor(self.options.workers) as pool:
+            with PageLine(self.options.engine, lanes=self.options.workers) as line:
                 for obj in originals:
                     local = workdir / obj.sha256
                     with self.store.get(obj.sha256) as src, local.open("wb") as dst:
                         shutil.copyfileobj(src, dst, 1 << 20)
-                    batch: list = []
                     times = page_checks.capture_times(local)
                     for page in stages.read_pages(local, obj.filename):
-                        batch.append((page, times[page.page_no - 1] if page.page_no <= len(times) else None))
-                        if len(batch) >= PAGE_BATCH:
-                            self._run_batch(pool, batch, pages, ocr_pages, derived, flags, progress)
-                    if batch:
-                        self._run_batch(pool, batch, pages, ocr_pages, derived, flags, progress)
-                    local.unlink()
+                        captured = times[page.page_no - 1] if page.page_no <= len(times) else None
+                        for done, when in line.put(page, captured):
+                            self._keep_page(done, when, pages, ocr_pages, derived, flags, progress)
+                    local.unlink()  # pages in flight are decoded already
+                for done, when in line.drain():
+                    self._keep_page(done, when, pages, ocr_pages, derived, flags, progress)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         if not pages:
             raise ValidationError("no pages could be read")
         return pages, ocr_pages, derived, flags
 
-    def _run_batch(self, pool, batch, pages, ocr_pages, derived, flags, progress) -> None:
-        results = list(pool.map(lambda item: stages.process_page(item[0], self.options.engine), batch))
-        times = [captured for _page, captured in batch]
-        batch.clear()  # release the decoded images before the next batch is read
-        for done, captured in zip(results, times, strict=True):
-            page_no = len(pages) + 1
-            image_key = ""
-            if done.image_bytes is not None:
-                image_key = self.store.put(done.image_bytes, media_type=done.image_type)
-                derived.append(Derived(image_key, len(done.image_bytes), done.image_type,
-                                       ObjectRole.PAGE_IMAGE.value, page_no))
-            if done.thumbnail is not None:
-                key = self.store.put(done.thumbnail, media_type="image/jpeg")
-                derived.append(Derived(key, len(done.thumbnail), "image/jpeg", ObjectRole.THUMBNAIL.value, page_no))
-            pages.append(PageResult(
-                page_no=page_no, width=done.width, height=done.height, dpi=done.dpi, color_mode=done.color_mode,
-                sha256=image_key, ocr_engine=done.engine, ocr_confidence=done.confidence, text=done.text,
-                blank=done.blank, rotation=done.rotation, skew_angle=done.skew_angle, flags=done.flags,
-                scanned_at=captured, phash=done.phash,
-            ))
-            ocr_pages.append(done.ocr)
-            flags.update(done.flags)
-            if progress:
-                progress("page", 1)
+    def _keep_page(self, done: stages.PageDone, captured, pages, ocr_pages, derived, flags, progress) -> None:
+        """Store one finished page's image and thumbnail and note it, in page order."""
+        page_no = len(pages) + 1
+        image_key = ""
+        if done.image_bytes is not None:
+            image_key = self.store.put(done.image_bytes, media_type=done.image_type)
+            derived.append(Derived(image_key, len(done.image_bytes), done.image_type,
+                                   ObjectRole.PAGE_IMAGE.value, page_no))
+            if done.pdf_image is not None:
+                self._pdf_images[image_key] = done.pdf_image
+        if done.thumbnail is not None:
+            key = self.store.put(done.thumbnail, media_type="image/jpeg")
+            derived.append(Derived(key, len(done.thumbnail), "image/jpeg", ObjectRole.THUMBNAIL.value, page_no))
+        pages.append(PageResult(
+            page_no=page_no, width=done.width, height=done.height, dpi=done.dpi, color_mode=done.color_mode,
+            sha256=image_key, ocr_engine=done.engine, ocr_confidence=done.confidence, text=done.text,
+            blank=done.blank, rotation=done.rotation, skew_angle=done.skew_angle, flags=done.flags,
+            scanned_at=captured, phash=done.phash,
+        ))
+        ocr_pages.append(done.ocr)
+        flags.update(done.flags)
+        if progress:
+            progress("page", 1)
 
     def _understand(self, pages: list[PageResult], ocr_pages: list, flags: set[str],
                     metadata: dict, schedule: CatalogSchedule) -> tuple[dict, list[str]]:
@@ -210,7 +213,12 @@ class IngestService:
         found = stages.understand("\n".join(p.text for p in pages), lines, sorted(flags),
                                   review_threshold=self.options.review_threshold, schedule=schedule)
         fields = dict(found.fields)
+        # The engine's own reading of pages whose script was normalised is kept as evidence (issue 18).
+        if raw := raw_readings(ocr_pages):
+            fields["extra_evidence"] = {**(fields.get("extra_evidence") or {}), "ocr_raw": raw}
         reasons = list(found.review_reasons)
+        # A born-digital file's sidecar or a business-system export wins over the pages (issue 18).
+        reasons = sidecar.apply(fields, reasons, metadata, flags, schedule)
         read = (fields.get("category_code"), fields.get("title"))
         # What the archivist supplied (manifest, CLI) wins over what was read, except that a
         # secrecy marking on the page can only raise the level, never lower it.
@@ -275,7 +283,9 @@ class IngestService:
             return ensure_code(session, record)
 
     def _derivatives(self, pages: list[PageResult], ocr_pages: list, fields: dict, code: str) -> list[Derived]:
-        images = (self._load_image(p.sha256) if p.sha256 else None for p in pages)
+        # Encoded while the engine read the next page (PageDone.pdf_image); else from the store.
+        encoded, self._pdf_images = self._pdf_images, {}
+        images = (encoded.get(p.sha256) or self._load_image(p.sha256) if p.sha256 else None for p in pages)
         out = []
         pdf = stages.searchable_pdf(images, pages, ocr_pages, title=fields.get("title") or "", archival_code=code)
         if pdf is not None:

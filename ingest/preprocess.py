@@ -1,4 +1,5 @@
-"""Page preparation before OCR: EXIF orientation, page orientation, deskew, DPI check, blank pages,
+"""Page preparation before OCR: EXIF orientation, phone photos cropped and flattened (ingest.dewarp),
+page orientation, deskew, DPI check, blank pages,
 and red masthead / red seal evidence on colour scans.
 
 The input image is never modified; a corrected copy is returned with what was found and done.
@@ -12,6 +13,8 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 from PIL import Image, ImageOps
+
+from ingest.dewarp import flatten_photo
 
 DPI_WARN = 300  # DA/T 31: 300 dpi wherever OCR is planned
 DPI_MIN = 200  # below this a scan is not acceptable
@@ -27,8 +30,8 @@ class PreparedPage:
 
 
 def prepare_page(image: Image.Image, dpi: tuple[float, float] | None = None, *, detect_rotation: bool = True,
-                 deskew: bool = True) -> PreparedPage:
-    """Correct orientation and skew and gather evidence; `image` itself is left untouched.
+                 deskew: bool = True, flatten: bool = True) -> PreparedPage:
+    """Correct orientation and skew, flatten a phone photo, gather evidence; `image` itself is left untouched.
 
     meta: width, height, dpi, color_mode, rotation (clockwise degrees applied), orientation_confidence,
     skew_angle (degrees the content was tilted, counter-clockwise positive), blank, flags, evidence.
@@ -41,6 +44,12 @@ def prepare_page(image: Image.Image, dpi: tuple[float, float] | None = None, *, 
         flags.append("exif_rotated")
     if work.mode not in ("1", "L", "RGB"):
         work = work.convert("RGB" if _has_colour(work.mode) else "L")
+    if flatten:  # a phone photo: crop to the sheet and flatten its perspective (ingest.dewarp)
+        work, sheet = flatten_photo(work)
+        if sheet is not None:
+            flags.append("dewarped")
+            evidence["sheet"] = {"corners": [[round(float(v)) for v in p] for p in sheet.corners],
+                                 "area_share": sheet.area_share, "contrast": sheet.contrast}
 
     blank = is_blank(work)
     rotation, confidence, skew = 0, 0.0, 0.0

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError as DbIntegrityError
 from sqlalchemy.orm import Session
 
-from archive import audit
+from archive import audit, ofd
 from archive.codes import ObjectRole, RecordStatus
 from archive.db import Catalog
 from archive.errors import ValidationError
@@ -22,7 +22,7 @@ from ingest.sources import InputError, sniff_format
 
 CHUNK = 1 << 20
 MEDIA_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "tiff": "image/tiff", "pdf": "application/pdf",
-               "jp2": "image/jp2", "bmp": "image/bmp"}
+               "jp2": "image/jp2", "bmp": "image/bmp", "ofd": "application/ofd"}
 FINISHED = {RecordStatus.FILED.value, RecordStatus.NEEDS_REVIEW.value, RecordStatus.DESTROYED.value}
 
 
@@ -59,8 +59,8 @@ def digest_file(path: Path) -> Original:
     if size == 0:
         raise InputError(f"{path.name}: the file is empty (0 bytes)")
     fmt = sniff_format(head)
-    if fmt is None:
-        raise InputError(f"{path.name}: not a scan this system reads (JPEG, PNG, TIFF, JPEG 2000 or PDF)")
+    if fmt is None or (fmt == "ofd" and not ofd.is_ofd(path)):
+        raise InputError(f"{path.name}: not a file this system reads (JPEG, PNG, TIFF, JPEG 2000, PDF or OFD)")
     return Original(path, h.hexdigest(), size, fmt)
 
 

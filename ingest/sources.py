@@ -67,6 +67,8 @@ def sniff_format(head: bytes) -> str | None:
         return "jp2"
     if b"%PDF-" in head[:1024]:
         return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "ofd"  # a zip: of those only OFD is read (receive checks for OFD.xml)
     return None
 
 
@@ -89,11 +91,15 @@ def read_pages(source: str | os.PathLike | bytes, filename: str | None = None) -
         raise InputError(f"{name}: empty file (0 bytes)")
     fmt = sniff_format(head)
     if fmt is None:
-        raise InputError(f"{name}: not an image or PDF ({_describe(head)}); supported: JPEG, PNG, TIFF, JPEG 2000, PDF")
+        raise InputError(f"{name}: not an image or PDF ({_describe(head)}); supported: JPEG, PNG, TIFF, JPEG 2000, PDF, OFD")
     if fmt == "pdf":
         from ingest.pdf_source import read_pdf_pages  # pikepdf only when needed
 
         yield from read_pdf_pages(source, name)
+    elif fmt == "ofd":
+        from ingest.born_digital.ofd import read_ofd_pages
+
+        yield from read_ofd_pages(source, name)
     else:
         yield from _read_raster(source, name, fmt, size)
 

@@ -17,13 +17,14 @@ from ingest import sources
 from ingest.ocr import DEFAULT_ENGINE, get_engine
 from ingest.ocr.model import OcrPage
 from ingest.page_checks import perceptual_hash
-from ingest.pdf_output import build_searchable_pdf, make_thumbnail
-from ingest.preprocess import prepare_page
+from ingest.pdf_output import PdfImage, build_searchable_pdf, encode_pdf_image, make_thumbnail
+from ingest.preprocess import PreparedPage, prepare_page
 
 if TYPE_CHECKING:
     from ingest.classify.retention_schedule import Schedule
 
-__all__ = ["DEFAULT_ENGINE", "PageDone", "Understanding", "process_page", "read_pages", "searchable_pdf", "understand"]
+__all__ = ["DEFAULT_ENGINE", "PageDone", "PageWork", "Understanding", "finish_page", "prepare", "process_page",
+           "read_pages", "recognise_page", "searchable_pdf", "understand"]
 
 
 def read_pages(path, filename: str) -> Iterator[sources.PageImage]:
@@ -48,36 +49,72 @@ class PageDone:
     skew_angle: float
     flags: list[str]
     phash: int | None = None  # the page's look (ingest.page_checks): finds the same page scanned twice
+    pdf_image: PdfImage | None = None  # the page as the searchable PDF embeds it, encoded ahead
 
 
 def process_page(page: sources.PageImage, engine_name: str) -> PageDone:
-    dpi = int(round(page.dpi[0])) if page.dpi else None
+    """One page, start to finish: the three steps below in a row (the pipeline overlaps them
+    across pages, ingest.overlap; both give the same result)."""
+    return finish_page(recognise_page(prepare(page), engine_name))
+
+
+@dataclasses.dataclass
+class PageWork:
+    """A page between the steps: prepared, then read; `done` is set at once for pages not OCR'd."""
+
+    page: sources.PageImage
+    prepared: PreparedPage | None = None
+    ocr: OcrPage | None = None
+    done: PageDone | None = None
+    engine: str = ""
+
+
+def prepare(page: sources.PageImage) -> PageWork:
+    """Step 1 (no engine): EXIF orientation, a phone photo flattened, deskew, blank and colour checks."""
     if page.born_digital or page.image is None:
-        text = page.text or ""
-        return PageDone(None, "", None, page.width, page.height, dpi, page.color_mode, "born_digital",
-                        1.0 if text else None, text, OcrPage(text, [], 1.0 if text else 0.0, "born_digital"),
-                        not text.strip(), 0, 0.0, ["born_digital", *page.flags])
+        from ingest.born_digital import pages as born_digital  # its own text: no OCR call
+
+        return PageWork(page, done=born_digital.done(page))
     # Read the page as it lies first: most pages are upright, and a confident reading of wide
     # lines proves it, which saves a separate orientation pass over every page.
-    prepared = prepare_page(page.image, page.dpi, detect_rotation=False)
+    return PageWork(page, prepare_page(page.image, page.dpi, detect_rotation=False))
+
+
+def recognise_page(work: PageWork, engine_name: str) -> PageWork:
+    """Step 2 (the engine): read the page; turn it and read again when the reading is not upright."""
+    if work.done is not None or work.prepared is None:
+        return work
+    page, prepared = work.page, work.prepared
+    work.engine = engine_name
+    if prepared.meta["blank"]:
+        work.ocr = OcrPage("", [], 0.0, engine_name)
+        return work
+    engine = get_engine(engine_name)
+    ocr = engine.recognize(prepared.image)
+    if not reads_upright(ocr):
+        turned = prepare_page(page.image, page.dpi, detect_rotation=True)
+        if turned.meta["rotation"]:
+            prepared = turned
+            ocr = engine.recognize(prepared.image)
+    work.prepared, work.ocr = prepared, ocr
+    return work
+
+
+def finish_page(work: PageWork) -> PageDone:
+    """Step 3 (no engine): the stored page image, thumbnail, look hash and the PDF's page image."""
+    if work.done is not None:
+        return work.done
+    assert work.prepared is not None and work.ocr is not None
+    page, prepared, ocr = work.page, work.prepared, work.ocr
     meta = prepared.meta
-    if meta["blank"]:
-        ocr = OcrPage("", [], 0.0, engine_name)
-    else:
-        engine = get_engine(engine_name)
-        ocr = engine.recognize(prepared.image)
-        if not reads_upright(ocr):
-            turned = prepare_page(page.image, page.dpi, detect_rotation=True)
-            if turned.meta["rotation"]:
-                prepared, meta = turned, turned.meta
-                ocr = engine.recognize(prepared.image)
+    dpi = int(round(page.dpi[0])) if page.dpi else None
     image_bytes, image_type = encode_page(prepared.image)
     thumb = make_thumbnail(prepared.image)
     flags = list(dict.fromkeys([*page.flags, *meta["flags"]]))
     return PageDone(image_bytes, image_type, thumb, meta["width"], meta["height"], dpi, meta["color_mode"],
-                    engine_name, None if meta["blank"] else ocr.mean_confidence, ocr.text, ocr, meta["blank"],
+                    work.engine, None if meta["blank"] else ocr.mean_confidence, ocr.text, ocr, meta["blank"],
                     meta["rotation"], float(meta["skew_angle"]), flags,
-                    None if meta["blank"] else perceptual_hash(prepared.image))
+                    None if meta["blank"] else perceptual_hash(prepared.image), encode_pdf_image(prepared.image))
 
 
 UPRIGHT_CONFIDENCE = 0.85

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive.errors import ValidationError
+from archive.errors import ArchiveError, ValidationError
 from archive.identity import Identity
 from archive.models import Record
 from archive.policy import Action, can_see, require
@@ -24,7 +24,7 @@ from archive.runtime import Runtime
 from archive.visibility import MAX_ID
 from ingest.receive import digest_file, receive
 
-ALLOWED = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
+ALLOWED = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf", ".ofd"}
 MAX_FILES = 50
 DEFAULT_FONDS = "J001"
 BROKERS = ("redis://", "rediss://")  # production: workers on other machines run the pipeline
@@ -80,11 +80,60 @@ def start(runtime: Runtime, identity: Identity, record_id: int, pool: Executor |
 
 
 def process(runtime: Runtime, identity: Identity, record_id: int) -> dict[str, Any]:
-    from ingest.pipeline import IngestService, Options
+    """One pipeline run under the record's lease (ingest.leases): a run already going elsewhere wins."""
+    from ingest.exactly_once import LeasedIngestService
+    from ingest.pipeline import Options
 
-    service = IngestService(runtime.catalog, runtime.store, identity, options=Options(workers=1),
-                            anchor_every=runtime.settings.audit_anchor_every)
+    service = LeasedIngestService(runtime.catalog, runtime.store, identity, options=Options(workers=1),
+                                  anchor_every=runtime.settings.audit_anchor_every,
+                                  lease_seconds=runtime.settings.ingest_lease_seconds)
     return service.process(record_id)
+
+
+# -- the CLI's queue path (`archive ingest --queue`, `archive watch --queue`) ----------------------
+
+FINISHED = ("filed", "needs_review", "failed", "destroyed", "transferred")
+
+
+def enqueue(runtime: Runtime, identity: Identity, files: Sequence[Path], metadata: dict[str, Any], *,
+            fonds: str | None = None, category: str | None = None, department: str = "",
+            engine: str = "rapidocr") -> dict[str, Any]:
+    """Receive one record's files here (digest, originals into the store, the record in the
+    catalog) and hand the OCR and filing to the workers. Never raises for bad input: the row
+    says `failed` and why, so a batch goes on. Status `queued` rows carry the record's id."""
+    from ingest.pipeline import IngestService, failed_result
+
+    require(identity.viewer, Action.FILE)
+    meta = dict(metadata)
+    if category:  # the worker's pipeline reads what was given from the record's metadata
+        meta.setdefault("category", category)
+    try:
+        received = receive(runtime.catalog, runtime.store, identity, [digest_file(Path(f)) for f in files],
+                           fonds=meta.pop("fonds", None) or fonds or DEFAULT_FONDS,
+                           category=meta.get("category") or None,
+                           metadata={"department": department, **meta})
+    except ArchiveError as exc:  # unreadable file, unknown fonds or category, ...
+        return failed_result(files, str(exc))
+    if received.duplicate_of is not None:
+        result = IngestService(runtime.catalog, runtime.store, identity).describe(received.record_id)
+        result.update(status="duplicate",
+                      duplicate_of=result["archival_code"] or result["id"] or "a record above your clearance")
+        return result
+    runtime.send("ingest.process_record", received.record_id, engine)
+    return {"id": received.record_id, "status": "queued", "files": [str(f) for f in files]}
+
+
+def statuses(runtime: Runtime, identity: Identity, record_ids: Sequence[int]) -> dict[int, str]:
+    """Where each queued record is now (results are not kept: the catalog is the truth)."""
+    with runtime.catalog.session(identity) as session:
+        return {rid: row["status"] for rid, row in status_of(session, identity, record_ids).items()}
+
+
+def outcome(runtime: Runtime, identity: Identity, record_id: int) -> dict[str, Any]:
+    """The record's result row, as `archive ingest` prints it."""
+    from ingest.pipeline import IngestService
+
+    return IngestService(runtime.catalog, runtime.store, identity).describe(record_id)
 
 
 def _log_failure(future: Future) -> None:

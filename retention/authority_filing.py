@@ -92,7 +92,7 @@ def overdue(session: Session, who: Identity, *, on: object = None) -> list[dict[
     viewer = people.viewer(session, who)
     if not any(may(viewer, action) for action in READERS):
         raise Forbidden(f"{viewer.username} ({viewer.role}) does not work with retention")
-    day = _day(on) if on else today()
+    day = _day(on) if on is not None else today()
     out = []
     candidates = session.execute(select(DestructionRegister).where(
         DestructionRegister.status.in_(AFTER_APPROVAL), DestructionRegister.filed_with_authority_on.is_(None))

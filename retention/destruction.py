@@ -16,6 +16,7 @@ resumes and never a destroyed record without its register entry:
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -294,6 +295,12 @@ def _refuse_locked(store, keys: list[str], entry: DestructionEntry) -> None:
         locked = [k[:12] for k in keys if store.exists(k) and store.get_legal_hold(k)]
         if locked:
             raise Conflict(f"record {entry.archival_code or entry.record_id} still has objects under legal hold: {locked}")
+        # Write-once retention (archive.worm) outlasting a shortened period: none may go, not some.
+        now = datetime.now(UTC)
+        retained = [(k[:12], until) for k in keys if store.exists(k) and (until := store.retained_until(k)) and until > now]
+        if retained:
+            raise Conflict(f"record {entry.archival_code or entry.record_id} has objects retained (write-once) until "
+                           f"{max(u for _k, u in retained).date().isoformat()}: {[k for k, _u in retained]}")
 
 
 def _keys_to_delete(session: Session, record_id: int) -> list[str]:

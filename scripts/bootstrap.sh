@@ -18,11 +18,13 @@ VENV="$ROOT/.venv"
 
 # System packages: OCR with Simplified and Traditional Chinese, CJK fonts (Noto for page
 # rendering; WenQuanYi Zen Hei, a TrueType font reportlab can embed, for the PDF/A reports of
-# archive/paper.py), ghostscript (PDF/A), poppler (PDF to images), and the PostgreSQL/Redis
-# server binaries that the test suite starts as throwaway instances.
+# archive/paper.py), poppler (PDF to images), and the PostgreSQL/Redis
+# server binaries that the test suite starts as throwaway instances; AR PL UKai (KaiTi-style)
+# for the handwritten-form pages of bench/handwriting_forms.py and its test.
 SYSTEM_PACKAGES=(
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng
-  fonts-noto-cjk fonts-wqy-zenhei ghostscript poppler-utils postgresql redis-server
+  fonts-noto-cjk fonts-wqy-zenhei poppler-utils postgresql redis-server
+  fonts-arphic-ukai
 )
 
 say() { printf 'bootstrap: %s\n' "$*"; }
@@ -142,13 +144,19 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 python_ok "$VENV/bin/python" || die ".venv uses $("$VENV/bin/python" -V 2>&1); Python 3.11+ is needed: remove .venv and run again"
 
-# The stamp names the pyproject.toml content and the project path that were installed.
-stamp_key="$( { cat "$ROOT/pyproject.toml"; printf '%s\n' "$ROOT"; } | sha256sum | cut -c1-32)"
+# Exactly the locked versions, checked against their hashes (requirements/dev.lock: the project's
+# dependencies with the dev extras; README, "Reproducible builds"), then the project itself,
+# editable, without resolving anything again.
+LOCK="$ROOT/requirements/dev.lock"
+[ -f "$LOCK" ] || die "$LOCK is missing (regenerate it: see README, \"Reproducible builds\")"
+# The stamp names the pyproject.toml and lock contents and the project path that were installed.
+stamp_key="$( { cat "$ROOT/pyproject.toml" "$LOCK"; printf '%s\n' "$ROOT"; } | sha256sum | cut -c1-32)"
 stamp="$VENV/.installed-$stamp_key"
 if [ ! -f "$stamp" ]; then
-  say "installing the project into .venv (pip install -e '.[dev]'; first run takes a few minutes)"
+  say "installing the locked dependencies and the project into .venv (first run takes a few minutes)"
   log="$VENV/pip-install.log"
-  if ! (cd "$ROOT" && "$VENV/bin/python" -m pip install --disable-pip-version-check -e '.[dev]') >"$log" 2>&1; then
+  if ! (cd "$ROOT" && "$VENV/bin/python" -m pip install --disable-pip-version-check --require-hashes -r "$LOCK" \
+        && "$VENV/bin/python" -m pip install --disable-pip-version-check --no-deps -e .) >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     die "pip install failed; full log: $log"
   fi

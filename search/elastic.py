@@ -16,7 +16,7 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError
 from elasticsearch.helpers import streaming_bulk
 
-from archive.errors import ValidationError
+from archive.errors import TransientError, ValidationError
 from archive.policy import AccessFilter, Viewer, record_filter
 from search import analysis
 from search.highlight import make_hit
@@ -40,6 +40,18 @@ from search.model import (
 )
 
 DEFAULT_ALIAS = "archive-records"
+
+
+class IndexUnreachable(IndexUnavailable, TransientError):
+    """The search server is down, overloaded (429) or failing (5xx): the same call may succeed later."""
+
+
+def _unavailable(what: str, exc: Exception) -> IndexUnavailable:
+    """The archive error for a client error: transient for connection failures, 429 and 5xx."""
+    status = getattr(exc, "status_code", None) if isinstance(exc, ApiError) else None
+    if isinstance(exc, TransportError) or (status is not None and (status == 429 or status >= 500)):
+        return IndexUnreachable(f"{what}: {exc}")
+    return IndexUnavailable(f"{what}: {exc}")
 KEYWORDS = (
     "archival_code", "title", "doc_no", "issuer", "person_name", "person_id", "category", "year",
     "retention", "secrecy", "fonds", "doc_type", "personnel_class", "business_step", "department",
@@ -306,7 +318,7 @@ class ElasticsearchIndex(SearchIndex):
             raise
         except (ApiError, TransportError) as exc:
             self._ready = False  # a restarted server may have lost the alias: check again next time
-            raise IndexUnavailable(f"Elasticsearch: {exc}") from None
+            raise _unavailable("Elasticsearch", exc) from None
 
     def _smartcn(self) -> bool:
         try:
@@ -384,9 +396,15 @@ class ElasticsearchIndex(SearchIndex):
                     errors.append(item)
         except (ApiError, TransportError) as exc:
             self._ready = False
-            raise IndexUnavailable(f"Elasticsearch bulk: {exc}") from None
+            raise _unavailable("Elasticsearch bulk", exc) from None
         if errors:
-            raise IndexUnavailable(f"Elasticsearch refused {len(errors)} documents, first: {errors[0]}")
+            # The id and the error type only: the reason can quote a field's value (a name, an ID number).
+            first = next(iter(errors[0].values()), {}) if isinstance(errors[0], dict) else {}
+            error = first.get("error") if isinstance(first, dict) else None
+            kind = error.get("type", "") if isinstance(error, dict) else str(error or "")[:40]
+            raise IndexUnavailable(
+                f"Elasticsearch refused {len(errors)} documents, first: record {first.get('_id', '?')}: {kind}"
+            )
         return ok
 
     def bulk(self, docs: Iterable[SearchDocument]) -> int:

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import BinaryIO
 
-from archive.errors import ArchiveError, NotFound, ValidationError
+from archive.errors import ArchiveError, Conflict, NotFound, ValidationError
 from archive.warrant import require_warrant
 
 CHUNK = 1024 * 1024  # read streams 1 MiB at a time: memory stays flat for any object size
@@ -186,6 +186,27 @@ class ObjectStore(abc.ABC):
     @abc.abstractmethod
     def set_retention(self, key: str, until: datetime) -> None:
         """Keep the object at least until `until` (timezone-aware). Retention can be extended, never shortened."""
+
+    def retained_until(self, key: str) -> datetime | None:
+        """The object's retention date, if it has one (whether or not it has passed)."""
+        return None
+
+    # Records' objects are write-once to their due date (issue 16) only where the server enforces
+    # it: S3 object lock, unless ARCHIVE_S3_OBJECT_LOCK=off. Lock files on local disk are not WORM.
+    worm: bool = False
+
+    def retain(self, key: str, until: datetime) -> bool:
+        """Keep `key` unchangeable and undeletable until `until` (COMPLIANCE mode on S3) where this
+        store enforces it; True if the object is now retained at least that long. A longer
+        retention already in place (the same bytes in a longer-kept record) stays."""
+        until = check_until(until)
+        if not self.worm or until <= datetime.now(UTC) or not self.supports_object_lock:
+            return False
+        try:
+            self.set_retention(key, until)
+        except Conflict:
+            pass  # retained longer already: retention only ever grows
+        return True
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.location}>"

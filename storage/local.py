@@ -17,16 +17,18 @@ MinIO with object lock where that guarantee is needed.
 from __future__ import annotations
 
 import contextlib
+import errno
+import functools
 import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from archive.errors import ArchiveError, Conflict, NotFound, ValidationError
+from archive.errors import ArchiveError, Conflict, NotFound, TransientError, ValidationError
 from archive.filemodes import private_dir
 from storage.base import (
     ObjectInfo,
@@ -40,6 +42,27 @@ from storage.base import (
 )
 
 _HEX2 = frozenset(f"{i:02x}" for i in range(256))
+# Errors of a network mount (NFS, SMB) or a busy disk that pass: a retry later may succeed.
+_TRANSIENT_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("EAGAIN", "EBUSY", "EINTR", "EIO", "ESTALE", "ETIMEDOUT", "EHOSTDOWN",
+                                      "EHOSTUNREACH", "ENETDOWN", "ENETUNREACH", "ECONNRESET", "ENOLCK")
+    if hasattr(errno, name)
+)
+
+
+def _transient(method: Callable) -> Callable:
+    """Report an OSError that may pass as TransientError (tasks retry it); others as they are."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except OSError as exc:
+            if exc.errno in _TRANSIENT_ERRNOS:
+                raise TransientError(f"object store {self.location}: {exc.strerror or exc}") from exc
+            raise
+
+    return wrapper
 
 
 class LocalObjectStore(ObjectStore):
@@ -62,6 +85,7 @@ class LocalObjectStore(ObjectStore):
         return self.root / key[:2] / key[2:4] / key
 
     # -- content objects ------------------------------------------------------------------
+    @_transient
     def put(self, data: bytes | BinaryIO, *, media_type: str = "application/octet-stream") -> str:
         # media_type is not kept here: the catalog records it; the bytes are what we guard.
         stream = as_stream(data)
@@ -112,12 +136,14 @@ class LocalObjectStore(ObjectStore):
             raise
         return tmp
 
+    @_transient
     def get(self, key: str) -> BinaryIO:
         try:
             return open(self._path(check_key(key)), "rb")  # the caller closes it
         except FileNotFoundError:
             raise NotFound(f"object {key} not found") from None
 
+    @_transient
     def stat(self, key: str) -> ObjectInfo:
         try:
             st = self._path(check_key(key)).stat()
@@ -153,6 +179,7 @@ class LocalObjectStore(ObjectStore):
             self._lock_path(key).unlink()
 
     # -- write-once named objects ---------------------------------------------------------
+    @_transient
     def put_once(self, name: str, data: bytes) -> None:
         target = self._named / check_name(name)
         if not isinstance(data, bytes | bytearray | memoryview):
@@ -167,6 +194,7 @@ class LocalObjectStore(ObjectStore):
         finally:
             os.unlink(tmp)
 
+    @_transient
     def get_named(self, name: str) -> bytes:
         try:
             return (self._named / check_name(name)).read_bytes()
@@ -215,6 +243,10 @@ class LocalObjectStore(ObjectStore):
 
     def get_legal_hold(self, key: str) -> bool:
         return bool(self._read_lock(self._existing(key)).get("legal_hold"))
+
+    def retained_until(self, key: str) -> datetime | None:
+        until = self._read_lock(self._existing(key)).get("retain_until")
+        return datetime.fromisoformat(until) if until else None
 
     def set_retention(self, key: str, until: datetime) -> None:
         until = check_until(until)

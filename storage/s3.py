@@ -23,11 +23,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import urllib3
 from minio import Minio
-from minio.error import S3Error
+from minio.error import InvalidResponseError, S3Error, ServerError
 from minio.retention import COMPLIANCE, GOVERNANCE, Retention
 
 from archive.config import mask_password
-from archive.errors import ArchiveError, ConfigError, Conflict, NotFound, ValidationError
+from archive.errors import ArchiveError, ConfigError, Conflict, NotFound, TransientError, ValidationError
 from storage.base import (
     CHUNK,
     ObjectInfo,
@@ -42,10 +42,15 @@ from storage.base import (
 
 PART_SIZE = 16 * 1024 * 1024  # multipart part size; the client holds about one part in memory
 _MISSING = {"NoSuchKey", "NoSuchVersion", "NotFound", "ResourceNotFound"}
+# Codes S3 servers answer when busy or briefly failing: the same request may succeed later.
+_BUSY = {"SlowDown", "Throttling", "ThrottlingException", "RequestTimeout", "ServiceUnavailable", "InternalError",
+         "RequestLimitExceeded", "XMinioServerNotInitialized"}
 _URL_SCHEMES = {"s3": False, "minio": False, "s3+http": False, "s3+https": True}  # scheme -> TLS
 
 
 class S3ObjectStore(ObjectStore):
+    worm = True  # per-object retention on object-lock buckets (ObjectStore.retain); runtime may switch it off
+
     def __init__(
         self,
         client: Minio,
@@ -106,11 +111,13 @@ class S3ObjectStore(ObjectStore):
         except S3Error as exc:
             if missing and exc.code in _MISSING:
                 raise NotFound(f"{missing} not found") from None
-            raise ArchiveError(
-                f"object store {self.location}: {what} failed: {exc.code}: {exc.message}"
-            ) from exc
+            kind = TransientError if exc.code in _BUSY else ArchiveError
+            raise kind(f"object store {self.location}: {what} failed: {exc.code}: {exc.message}") from exc
+        except (ServerError, InvalidResponseError) as exc:  # a 5xx or a non-S3 answer (a proxy in between)
+            raise TransientError(f"object store {self.location}: {what} failed: {exc}") from exc
         except (urllib3.exceptions.HTTPError, OSError) as exc:
-            raise ArchiveError(f"object store {self.location} is unreachable during {what}: {exc}") from exc
+            # Connection refused or reset, DNS, timeouts: the server may be back shortly.
+            raise TransientError(f"object store {self.location} is unreachable during {what}: {exc}") from exc
 
     def _ensure_bucket(self) -> None:
         with self._errors("bucket check"):
@@ -325,6 +332,11 @@ class S3ObjectStore(ObjectStore):
             raise NotFound(f"object {key} not found")
         with self._errors(f"legal hold of {key}", missing=f"object {key}"):
             return bool(self.client.is_object_legal_hold_enabled(self.bucket, _obj(key)))
+
+    def retained_until(self, key: str) -> datetime | None:
+        if not self.supports_object_lock:
+            return None
+        return self._lock_state(_obj(check_key(key)))[1]
 
     def set_retention(self, key: str, until: datetime) -> None:
         self._require_lock()

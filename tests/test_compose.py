@@ -192,11 +192,25 @@ def test_named_volumes_are_declared(compose, services):
 def test_dockerfile():
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     assert re.search(r"^FROM python:3\.11-slim-bookworm", text, re.M)
-    for package in ("tesseract-ocr-chi-sim", "tesseract-ocr-chi-tra", "fonts-noto-cjk", "fonts-wqy-zenhei", "ghostscript"):
+    for package in ("tesseract-ocr-chi-sim", "tesseract-ocr-chi-tra", "fonts-noto-cjk", "fonts-wqy-zenhei", "poppler-utils"):
         assert package in text
+    # Reproducible: the hashed lock, then the project itself without resolving anything again.
+    assert re.search(r"pip install --require-hashes .*-r requirements/main\.lock", text)
+    assert re.search(r"pip install --no-deps \.", text)
     users = re.findall(r"^USER\s+(\S+)", text, re.M)
     assert users and users[-1] not in ("root", "0")
     assert "web.app:create_app()" in text
+
+
+# Switches read straight from the environment by one process, not settings: documented in the
+# README's table too (each must really be read somewhere).
+PROCESS_VARIABLES = {"ARCHIVE_WEB_INSECURE"}
+
+
+def test_process_switches_are_read_by_the_code():
+    sources = "".join(p.read_text(encoding="utf-8") for d in ("archive", "web") for p in (ROOT / d).rglob("*.py"))
+    for name in PROCESS_VARIABLES:
+        assert f'"{name}"' in sources, f"{name} is documented but nothing reads it"
 
 
 def _readme_table_variables() -> set[str]:
@@ -211,7 +225,8 @@ def _readme_table_variables() -> set[str]:
 def test_readme_config_table_lists_every_setting():
     listed = _readme_table_variables()
     assert KNOWN_VARIABLES - listed == set(), "add these to the README's configuration table"
-    assert listed - KNOWN_VARIABLES == set(), "the README lists variables that are not settings"
+    assert listed - KNOWN_VARIABLES - PROCESS_VARIABLES == set(), "the README lists variables that are not settings"
+    assert PROCESS_VARIABLES <= listed
 
 
 def test_readme_and_ci_name_the_two_commands():
@@ -219,3 +234,66 @@ def test_readme_and_ci_name_the_two_commands():
     assert "./run.sh" in readme and "./test.sh" in readme
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(r"^exec \./test\.sh\b", ci, re.M)
+
+
+# -- issue 16: clean first start, TLS in front, the object store's least-privilege account ----------
+def test_a_one_shot_migrate_job_runs_before_the_app(services):
+    migrate = services["migrate"]
+    assert migrate["command"] == "archive migrate"
+    assert migrate.get("restart") == "no"
+    assert set(migrate["depends_on"]) == {"postgres"}
+    assert _environment(migrate) == _environment(services["web"])  # the same catalog and settings
+    for name in APP_SERVICES:
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+
+
+def test_web_is_reached_only_through_the_tls_terminator(services):
+    assert not services["web"].get("ports"), "web must not publish a port: caddy terminates TLS in front of it"
+    caddy = services["caddy"]
+    assert caddy["image"].startswith("caddy:2")
+    assert any(str(p).endswith(":443") for p in caddy["ports"])
+    assert caddy["depends_on"]["web"]["condition"] == "service_healthy"
+    mounts = [v.split(":")[:2] for v in caddy["volumes"]]
+    assert ["./deploy/Caddyfile", "/etc/caddy/Caddyfile"] in mounts
+    assert ["./deploy/certs", "/etc/caddy/certs"] in mounts
+    for name in APP_SERVICES:
+        assert _environment(services[name])["ARCHIVE_TRUSTED_PROXIES"] == "1"
+
+
+def test_caddyfile_proxies_to_web_with_a_self_signed_default():
+    text = (ROOT / "deploy" / "Caddyfile").read_text(encoding="utf-8")
+    assert "reverse_proxy web:8000" in text
+    assert re.search(r"^\s*tls \{\$TLS_CERT:internal\} \{\$TLS_KEY:\}", text, re.M)
+    assert not re.search(r"^\s*log\b", text, re.M), "no access log: URLs may hold ID numbers"
+
+
+def test_the_app_uses_its_own_minio_account_not_root(services, compose_text):
+    env = _environment(services["web"])
+    user = urlsplit(env["ARCHIVE_STORAGE_URL"]).username
+    assert user == "archive-app" and user != _environment(services["minio"])["MINIO_ROOT_USER"]
+    assert "MINIO_ROOT" not in re.search(r"ARCHIVE_STORAGE_URL:.*", compose_text)[0]
+    script = " ".join(services["minio-init"]["command"])
+    for step in ("mc admin policy create local archive-app", "mc admin user add local",
+                 "mc admin policy attach local archive-app"):
+        assert step in script
+    assert "retention set --default" not in script, "no default bucket retention: the app retains per object"
+    assert env["ARCHIVE_S3_OBJECT_LOCK"] == "on"
+
+
+def test_the_app_policy_is_limited_to_the_bucket_and_never_bypasses_locks():
+    import json
+
+    policy = json.loads((ROOT / "deploy" / "minio-app-policy.json").read_text(encoding="utf-8"))
+    allowed = [a for st in policy["Statement"] if st["Effect"] == "Allow" for a in st["Action"]]
+    denied = {a for st in policy["Statement"] if st["Effect"] == "Deny" for a in st["Action"]}
+    assert "s3:*" not in allowed and not any(a.startswith("admin:") for a in allowed)
+    assert "s3:BypassGovernanceRetention" not in allowed and "s3:BypassGovernanceRetention" in denied
+    assert {"s3:PutBucketObjectLockConfiguration", "s3:PutBucketVersioning", "s3:DeleteBucket"} <= denied
+    for statement in policy["Statement"]:
+        assert all(r.startswith("arn:aws:s3:::@BUCKET@") for r in statement["Resource"])
+
+
+def test_minio_is_a_maintained_build(services):
+    image = services["minio"]["image"]
+    assert "RELEASE.2025-04" not in image and not image.startswith("quay.io/minio/")
+    assert "RELEASE.2025-04" not in services["minio-init"]["image"]

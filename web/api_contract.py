@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from flask import request
-from openapi_schema_validator import OAS30Validator
+from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
 from archive.errors import ValidationError
 from web.openapi import document
@@ -44,7 +44,9 @@ _validators: dict[int, OAS30Validator] = {}  # by the id of a schema inside the 
 def _check(schema: dict[str, Any], value: Any, where: str) -> None:
     validator = _validators.get(id(schema))
     if validator is None:
-        validator = _validators[id(schema)] = OAS30Validator({**schema, "components": document()["components"]})
+        # Formats (date, date-time) are part of the contract: an empty or malformed date is refused here.
+        validator = _validators[id(schema)] = OAS30Validator({**schema, "components": document()["components"]},
+                                                             format_checker=oas30_format_checker)
     error = next(iter(validator.iter_errors(value)), None)
     if error is not None:
         place = "/".join(str(p) for p in error.absolute_path)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from flask import Flask, g, redirect, request, session, url_for
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
-from archive import filemodes
+from archive import filemodes, logging_setup
 from archive.config import Settings, load_settings
 from archive.db import Catalog
 from archive.identity import leave, through
-from web import errors, security
+from web import errors, observability, security
 from web.auth import load_session_user
 from web.secret import secret_key
 from web.services import Services
@@ -43,11 +44,17 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
     app.json.sort_keys = False  # keep documents (OpenAPI, records) in their written order
+    if not testing:
+        logging_setup.configure()  # JSON lines with request ids (archive.logging_setup)
+    logging_setup.install_filter(logging.getLogger("gunicorn.access"))  # no ?q=<ID number> in access lines
+    observability.install(app)  # first: request ids before any other before_request
     security.configure_cookies(app, secure=not (testing or app.debug or os.environ.get("ARCHIVE_WEB_INSECURE")))
 
     catalog = Catalog(settings.database_url, bureau_level=settings.bureau_level)  # ARCHIVE_BUREAU_LEVEL (§3, §4)
     if not catalog.is_initialised():
-        catalog.migrate()
+        catalog.migrate()  # an empty catalog; concurrent workers take turns (advisory lock)
+    elif catalog.behind():  # upgrades migrate once, before the app starts (docs/operations.md)
+        app.logger.warning("the catalog is older than this version of the code: run `archive migrate`")
     app.extensions["archive"] = Services(settings, catalog)
     app.extensions["login_limiter"] = security.LoginLimiter(
         account_limit=settings.login_lockout_after, account_window=settings.login_lockout_minutes * 60)
@@ -139,8 +146,6 @@ def create_app(settings: Settings | None = None, *, testing: bool = False) -> Fl
     def index():
         return redirect(url_for("dashboard.home" if g.get("viewer") else "auth.login"))
 
-    @app.get("/healthz")
-    def healthz():
-        return {"ok": True}
+    # /healthz, /readyz and /metrics: web.observability
 
     return app

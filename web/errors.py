@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from archive.errors import ArchiveError, Conflict, Forbidden, NotFound, ValidationError
+from archive.errors import ArchiveError, Conflict, Forbidden, NotFound, TransientError, ValidationError
 
 STATUS_OF = {NotFound: 404, Forbidden: 403, Conflict: 409, ValidationError: 400}
 
@@ -34,8 +34,8 @@ def titles() -> dict[int, str]:
 
 def request_id() -> str:
     """A short id for this request, in the log line and in what the user is shown."""
-    if "request_id" not in g:
-        g.request_id = request.headers.get("X-Request-Id", "")[:32] or uuid.uuid4().hex[:12]
+    if "request_id" not in g:  # normally set first thing by web.observability
+        g.request_id = uuid.uuid4().hex[:16]
     return g.request_id
 
 
@@ -48,8 +48,14 @@ def register(app: Flask) -> None:
         # A backend, configuration or integrity failure: its text names hosts, paths and engine
         # internals, so it goes to the log and the user gets a request id to quote.
         rid = request_id()
-        app.logger.error("backend failure [%s] on %s %s: %s", rid, request.method, request.path, exc)
-        return respond(503, _("后台服务暂不可用，请稍后再试（请求编号 %(rid)s）", rid=rid))
+        kind = "backend unavailable" if isinstance(exc, TransientError) else "backend failure"
+        app.logger.error("%s [%s] on %s %s: %s: %s", kind, rid, request.method, request.path,
+                         type(exc).__name__, exc)
+        body, status = respond(503, _("后台服务暂不可用，请稍后再试（请求编号 %(rid)s）", rid=rid))
+        response = app.make_response((body, status))
+        if isinstance(exc, TransientError):
+            response.headers["Retry-After"] = "30"
+        return response
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):

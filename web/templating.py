@@ -22,6 +22,7 @@ from archive.codes import (
     Role,
     Secrecy,
 )
+from archive.codes import born_digital_label as _born_digital_label
 from archive.codes import four_property_check_label as _check_label
 from archive.codes import review_reason_label as _review_reason_label
 from archive.lending.personnel import PERSONNEL
@@ -129,6 +130,11 @@ def four_property_check_label(check: dict) -> str:
                         "zh" if str(get_locale()).startswith("zh") else "en")
 
 
+def born_digital_label(kind: str, code: str) -> str:
+    """A born-digital original's format or seal state in words (archive.codes.born_digital_label)."""
+    return _born_digital_label(kind, code, "zh" if str(get_locale()).startswith("zh") else "en")
+
+
 def four_property_label(outcome: str) -> str:
     zh, en = FOUR_PROPERTY_OUTCOMES.get(outcome, (outcome, outcome))
     return zh if str(get_locale()).startswith("zh") else en
@@ -217,6 +223,7 @@ def template_helpers() -> dict:
         "review_reason_label": review_reason_label,
         "four_property_label": four_property_label,
         "four_property_check_label": four_property_check_label,
+        "born_digital_label": born_digital_label,
         "beijing_time": beijing_time,
         "navigation": navigation,
         "current_locale": lambda: str(get_locale()),

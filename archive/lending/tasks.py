@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from archive.celery_app import app
+from archive.celery_app import RETRY, app
 from archive.identity import system
 from archive.lending import overdue
 from archive.runtime import Runtime
 
 
-@app.task(name="archive.lending.remind_overdue")
+@app.task(name="archive.lending.remind_overdue", **RETRY)
 def remind_overdue() -> int:
     """Chase overdue loans: in-app notifications and the e-mail hook; returns reminders sent."""
     runtime = Runtime(nudge="off")

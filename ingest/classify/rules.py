@@ -65,6 +65,20 @@ STEP_RULES: list[tuple[str, str]] = [
     (r"复查|内部控制|内审|复核", "复查内审"),
     (r"统计|年报|月报|季报|数据分析", "统计"),
 ]
+# Document form beats topic (issue 18): rules and measures, and the statutory 文种, are 文书 even
+# when they are about social insurance (医疗保险档案管理办法 is WS, not SB). Business forms (核定表,
+# 审批表, 申请表, 登记表, 告知书 …) end in a form kind, never in these words, and stay SB.
+_RULE_WORDS = ("办法", "规定", "细则", "制度", "规程", "规则", "条例")
+_RULES_AND_MEASURES = re.compile(rf"(?:{'|'.join(_RULE_WORDS)})(?:[（(][^）)]{{1,8}}[)）])?$")
+_ORDER = re.compile(r"(?:政府|部|厅|局|委员会)令(?:第.{1,6}号)?$")  # 命令（令）: 人力资源和社会保障部令
+# Records of an insurance business that happen to end in a 文种 word: audit and fund reports,
+# the letters of a transfer between agencies. These keep their topic.
+_BUSINESS_RECORD = re.compile(r"(?:稽核|审计|决算|统计|鉴定|调查|事故|分析|评估|精算)报告$|(?:接续|转移|联系|催缴|协查)函$")
+# A rule or measure is 文书 whatever it is about; a 文种 title wins over the insurance topic only:
+# case files, accounting, construction and personnel files keep their own reports and notices
+# (案件调查终结报告, 财务决算报告, 竣工验收报告, 关于张三同志任职的通知).
+_WENZHONG_BEATS = ("SB",)
+
 # Document-number prefixes of case documents: 劳人仲案字, 人社监罚字, 人社复决字, 人社信字.
 _CASE_NUMBER = re.compile(r"仲|案字|罚字|复决|信字|信访")
 _CASE_LABEL = re.compile(r"案\s*号\s*[:：]|案\s*由\s*[:：]")
@@ -93,6 +107,20 @@ def official_document_shape(fields: Extraction, flags: Iterable[str] = ()) -> bo
     return has_masthead and fields.doc_no is not None
 
 
+def document_form(title: str, fields: Extraction) -> str | None:
+    """`rule or measure` (办法, 规定, 细则 …) or the statutory 文种 the title ends with; None for forms
+    and for business records such as 稽核报告."""
+    if not title or _BUSINESS_RECORD.search(title):
+        return None
+    if m := _RULES_AND_MEASURES.search(title):
+        return next(word for word in _RULE_WORDS if word in m.group(0))
+    if fields.doc_type in DOC_TYPES:
+        return str(fields.doc_type)
+    if _ORDER.search(title):
+        return "令"
+    return None
+
+
 def category_rule(text: str, fields: Extraction, flags: Iterable[str] = ()) -> RuleHit | None:
     title = _title(fields)
     if fields.doc_no and _CASE_NUMBER.search(fields.doc_no_parts[0] if fields.doc_no_parts else fields.doc_no):
@@ -102,6 +130,9 @@ def category_rule(text: str, fields: Extraction, flags: Iterable[str] = ()) -> R
         red = "red_masthead" in set(flags) | set(fields.page_flags)
         return RuleHit("WS", 0.96 if red else 0.93, "masthead, document number and 关于…文种 title")
     hit, distinct = _first(CATEGORY_TITLE_RULES, title) if title else (None, 0)
+    form = document_form(title, fields)
+    if form is not None and (form in ("令", *_RULE_WORDS) or (hit is not None and hit.value in _WENZHONG_BEATS)):
+        return RuleHit("WS", 0.9, f"title is a {form}" + (f" (about {hit.reason.removeprefix('title has ')})" if hit else ""))
     if hit is not None and "关于" in title and is_wenzhong and hit.value != "RS":
         # `关于…劳动保障监察…的通知` is a document about cases, not a case file: let the model weigh it.
         return RuleHit(hit.value, 0.55, hit.reason + " (in a 关于… title)")

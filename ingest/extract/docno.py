@@ -1,9 +1,9 @@
 """Document numbers (发文字号): `吉人社办字〔2018〕56号` = prefix, year in 〔〕, number, 号.
 
 OCR turns the hexagonal brackets 〔〕 into [ ] ［］ 【】 ( ) （） and spreads the characters; the
-number is normalised to the GB/T 9704 spelling. Body text cites other documents' numbers
-(`国办发〔2015〕86号`), so the document's own number is the one standing on its own line near
-the top, or the one after a label such as 文号 or 案号.
+number is normalised to the GB/T 9704 spelling, keeping a printed 第 (…〔2021〕第45号). Body text
+cites other documents' numbers (`国办发〔2015〕86号`), so the document's own number is the one
+standing on its own line near the top, or the one after a label such as 文号 or 案号.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ OPEN = "〔[［【(（﹝〖｛{〈<「"
 CLOSE = "〕]］】)）﹞〗｝}〉>」"
 _CORE = (
     rf"(?P<prefix>[{HAN}]{{1,16}}?)[{re.escape(OPEN)}](?P<year>(?:19|20)\d\d)[{re.escape(CLOSE)}]"
-    r"第?(?P<number>\d{1,5})(?P<hao>号|弓|亏)?"
+    r"(?P<di>第)?(?P<number>\d{1,5})(?P<hao>号|弓|亏)?"
 )
 # Older documents: 青劳字第四十二号, no year; kept as printed.
 _OLD_STYLE = re.compile(rf"^(?P<prefix>[{HAN}]{{1,12}}字)第(?P<number>[一二三四五六七八九十百零〇○0-9]{{1,8}})(?:号|號)$")
@@ -35,8 +35,9 @@ def looks_like_doc_no(compact: str) -> bool:
     return bool(_ANY.search(compact) or _OLD_STYLE.match(compact))
 
 
-def normalise(prefix: str, year: int, number: int) -> str:
-    return f"{prefix}〔{year}〕{number}号"
+def normalise(prefix: str, year: int, number: int, di: bool = False) -> str:
+    """GB/T 9704 spelling; a printed 第 stays (劳人仲案字〔2021〕第45号 is how the case is cited)."""
+    return f"{prefix}〔{year}〕{'第' if di else ''}{number}号"
 
 
 def _found(m: re.Match[str], line: Line, confidence: float, prefix: str | None = None) -> Found:
@@ -45,7 +46,8 @@ def _found(m: re.Match[str], line: Line, confidence: float, prefix: str | None =
     year, number = int(m.group("year")), int(m.group("number"))
     if not m.group("hao"):
         confidence -= 0.1  # the 号 was lost: still a number, a little less sure
-    return Found((normalise(prefix, year, number), (prefix, year, number)), confidence, m.group(0), line.index)
+    return Found((normalise(prefix, year, number, bool(m.group("di"))), (prefix, year, number)), confidence, m.group(0),
+                 line.index)
 
 
 def find_doc_no(lines: Sequence[Line]) -> Found | None:

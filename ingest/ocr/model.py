@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ingest.ocr.script import normalise_page
+
 
 @dataclass
 class OcrLine:
@@ -18,13 +20,22 @@ class OcrPage:
     lines: list[OcrLine] = field(default_factory=list)
     mean_confidence: float = 0.0  # character-weighted over lines; 0 when nothing was read
     engine: str = ""
+    raw_text: str = ""  # what the engine read, before script normalisation (ingest.ocr.script)
+    script: str = ""  # simplified / traditional as judged for the page; "" when it did not say
 
     @classmethod
-    def from_lines(cls, lines: list[OcrLine], engine: str) -> OcrPage:
+    def from_lines(cls, lines: list[OcrLine], engine: str, normalise: bool = True) -> OcrPage:
+        """The page in reading order; with `normalise`, stray characters of the other script and
+        `○` in Chinese numerals are corrected (the engine's reading stays in raw_text)."""
         ordered = order_lines(lines)
         chars = sum(len(line.text) for line in ordered)
         mean = sum(line.confidence * len(line.text) for line in ordered) / chars if chars else 0.0
-        return cls("\n".join(line.text for line in ordered), ordered, round(mean, 4), engine)
+        raw = "\n".join(line.text for line in ordered)
+        script = ""
+        if normalise:
+            texts, script = normalise_page([line.text for line in ordered])
+            ordered = [OcrLine(t, line.box, line.confidence) for t, line in zip(texts, ordered, strict=True)]
+        return cls("\n".join(line.text for line in ordered), ordered, round(mean, 4), engine, raw, script)
 
 
 def _is_cjk(ch: str) -> bool:
