@@ -61,3 +61,30 @@ def world(catalog, clock):
         who = {u.username: of_user(u, channel="web", origin="test") for u in people}
         fonds_id = fonds.id
     return {"catalog": catalog, "fonds_id": fonds_id, "clock": clock, "who": who}
+
+
+@pytest.fixture
+def run(capsys, archive_env, monkeypatch):
+    """`archive …` in this process, as the person `as_` (a real API token in ARCHIVE_TOKEN) or as nobody."""
+    from archive.cli import _load_plugins, main
+    from tests.cli_auth import token_for
+
+    _load_plugins()
+    tokens: dict[str, str] = {}
+
+    def archive(*args: str, as_: str | None = None) -> tuple[int, str, str]:
+        if as_ is None:
+            monkeypatch.delenv("ARCHIVE_TOKEN", raising=False)
+        else:
+            if as_ not in tokens:
+                tokens[as_] = token_for(archive_env["database_url"], as_)
+            monkeypatch.setenv("ARCHIVE_TOKEN", tokens[as_])
+        try:
+            main([str(a) for a in args])
+            code = 0
+        except SystemExit as exc:
+            code = exc.code or 0
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return archive

@@ -14,12 +14,11 @@ from sqlalchemy import select
 
 from archive import audit
 from archive.audit_cli import audit_command
-from archive.cli import _load_plugins, main
 from archive.models import Record, User
 from retention import destruction
 from retention.cli import retention_group
 from storage.local import LocalObjectStore
-from tests.cli_auth import env_as, token_for
+from tests.cli_auth import env_as
 from tests.retention.workflow import approved_register, concluded_batch, due_records, execute
 
 ARCHIVE = str(Path(sys.executable).parent / "archive")
@@ -38,29 +37,6 @@ PERSON_COMMANDS = [
     ("retention", "report"), ("retention", "settings"), ("audit", "log"),
 ]
 
-
-@pytest.fixture
-def run(capsys, archive_env, monkeypatch):
-    """`archive …` in this process, as the person `as_` (a real API token in ARCHIVE_TOKEN) or as nobody."""
-    _load_plugins()
-    tokens: dict[str, str] = {}
-
-    def archive(*args: str, as_: str | None = None) -> tuple[int, str, str]:
-        if as_ is None:
-            monkeypatch.delenv("ARCHIVE_TOKEN", raising=False)
-        else:
-            if as_ not in tokens:
-                tokens[as_] = token_for(archive_env["database_url"], as_)
-            monkeypatch.setenv("ARCHIVE_TOKEN", tokens[as_])
-        try:
-            main([str(a) for a in args])
-            code = 0
-        except SystemExit as exc:
-            code = exc.code or 0
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return archive
 
 
 def test_destruction_invariants_through_the_cli(world, run, archive_env):

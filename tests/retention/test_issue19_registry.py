@@ -171,28 +171,6 @@ def test_a_secret_lot_is_invisible_below_its_level(reg):
 
 
 # -- the same through the command line -------------------------------------------------------------
-@pytest.fixture
-def run(capsys, archive_env, monkeypatch):
-    from archive.cli import _load_plugins, main
-    from tests.cli_auth import token_for
-
-    _load_plugins()
-    tokens: dict[str, str] = {}
-
-    def archive(*args, as_: str) -> tuple[int, str, str]:
-        if as_ not in tokens:
-            tokens[as_] = token_for(archive_env["database_url"], as_)
-        monkeypatch.setenv("ARCHIVE_TOKEN", tokens[as_])
-        try:
-            main([str(a) for a in args])
-            code = 0
-        except SystemExit as exc:
-            code = exc.code or 0
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return archive
-
 
 def test_registers_through_the_command_line(reg, run):
     import json

@@ -148,29 +148,6 @@ def test_a_held_record_is_not_shortened(world):
         schedule.approve_record_change(s, person(world, "boss"), change_id=change_id)
 
 
-@pytest.fixture
-def run(capsys, archive_env, monkeypatch):
-    """`archive …` in this process as the person `as_` (a real API token in ARCHIVE_TOKEN)."""
-    from archive.cli import _load_plugins, main
-    from tests.cli_auth import token_for
-
-    _load_plugins()
-    tokens: dict[str, str] = {}
-
-    def archive(*args, as_: str) -> tuple[int, str, str]:
-        if as_ not in tokens:
-            tokens[as_] = token_for(archive_env["database_url"], as_)
-        monkeypatch.setenv("ARCHIVE_TOKEN", tokens[as_])
-        try:
-            main([str(a) for a in args])
-            code = 0
-        except SystemExit as exc:
-            code = exc.code or 0
-        out = capsys.readouterr()
-        return code, out.out, out.err
-
-    return archive
-
 
 def test_the_issues_commands(world, run):
     """`archive review N --set retention=D10` on a permanent record, then the approver's command;
