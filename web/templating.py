@@ -41,15 +41,20 @@ def secrecy_label(code: str) -> str:
         level = Secrecy(code)
     except ValueError:
         return code
-    return SECRECY_ZH[level] if str(get_locale()).startswith("zh") else _SECRECY_EN.get(level, level.value)
+    return SECRECY_ZH[level] if page_language() == "zh" else _SECRECY_EN.get(level, level.value)
 
 
 _CATEGORY_NAMES = {code: (zh, en) for code, zh, en in DEFAULT_CATEGORIES}
 
 
+def page_language() -> str:
+    """"zh" or "en": the page's language, for the services' bilingual label tables."""
+    return "en" if str(get_locale() or "zh").startswith("en") else "zh"
+
+
 def code_label(field: str, value: str) -> str:
     """A facet or chart value as people read it: 文书档案 (WS), 30年, 秘密; codes stay visible."""
-    zh = str(get_locale()).startswith("zh")
+    zh = page_language() == "zh"
     if field == "secrecy":
         return secrecy_label(value)
     if field == "category" and value in _CATEGORY_NAMES:
@@ -76,7 +81,7 @@ def role_label(code: str) -> str:
         role = Role(code)
     except ValueError:
         return code
-    return ROLE_ZH[role] if str(get_locale()).startswith("zh") else _ROLE_EN.get(role, role.value)
+    return ROLE_ZH[role] if page_language() == "zh" else _ROLE_EN.get(role, role.value)
 
 
 def form_label(code: str) -> str:
@@ -86,7 +91,7 @@ def form_label(code: str) -> str:
 def record_status_label(code: str) -> str:
     """A record's state in words (已归档, 已移交进馆…), in the page's language."""
     zh, en = RECORD_STATUS_LABELS.get(code, (code, code))
-    return zh if str(get_locale()).startswith("zh") else en
+    return zh if page_language() == "zh" else en
 
 
 def status_label(code: str) -> str:
@@ -112,7 +117,7 @@ def list_label(name: str) -> str:
 
 def review_reason_label(reason: str) -> str:
     """A review reason in words (缺页：页码3), in the page's language (archive.codes.REVIEW_REASON_LABELS)."""
-    return _review_reason_label(reason, "zh" if str(get_locale()).startswith("zh") else "en")
+    return _review_reason_label(reason, page_language())
 
 
 def beijing_time(value: str | None) -> str:
@@ -127,17 +132,17 @@ def beijing_time(value: str | None) -> str:
 def four_property_check_label(check: dict) -> str:
     """One failed or unrun check of the record's 四性检测 in words (archive.codes.four_property_check_label)."""
     return _check_label(check.get("check", ""), check.get("detail", ""),
-                        "zh" if str(get_locale()).startswith("zh") else "en")
+                        page_language())
 
 
 def born_digital_label(kind: str, code: str) -> str:
     """A born-digital original's format or seal state in words (archive.codes.born_digital_label)."""
-    return _born_digital_label(kind, code, "zh" if str(get_locale()).startswith("zh") else "en")
+    return _born_digital_label(kind, code, page_language())
 
 
 def four_property_label(outcome: str) -> str:
     zh, en = FOUR_PROPERTY_OUTCOMES.get(outcome, (outcome, outcome))
-    return zh if str(get_locale()).startswith("zh") else en
+    return zh if page_language() == "zh" else en
 
 
 def snippet(html: str) -> Markup:

@@ -12,7 +12,6 @@ import shutil
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from werkzeug.utils import secure_filename
 
 from archive.catalogue import export as catalogue_export
@@ -20,14 +19,12 @@ from archive.catalogue.service import import_catalogue
 from archive.errors import ValidationError
 from archive.policy import Action
 from web.auth import requires, services
+from web.templating import page_language
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 STAGED = "catalogue_import"  # session key: the token of the staged upload
 SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
-
-def _lang() -> str:
-    return "en" if str(get_locale() or "zh").startswith("en") else "zh"
 
 
 def _staging(token: str) -> Path:
@@ -62,7 +59,7 @@ def preview():
         upload.save(folder / f"{n + 1:02d}-{stem}{suffix}")
     session[STAGED] = token
     report = import_catalogue(services().catalog, g.identity, _files(folder), dry_run=True)
-    return render_template("catalogue/preview.html", report=report.as_dict(_lang()))
+    return render_template("catalogue/preview.html", report=report.as_dict(page_language()))
 
 
 @bp.post("/import/confirm")
@@ -76,7 +73,7 @@ def confirm():
         report = import_catalogue(services().catalog, g.identity, _files(folder))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    return render_template("catalogue/done.html", report=report.as_dict(_lang()))
+    return render_template("catalogue/done.html", report=report.as_dict(page_language()))
 
 
 @bp.post("/import/cancel")

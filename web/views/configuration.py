@@ -5,7 +5,6 @@ session), classifier status. Each view parses the form, calls one service, prese
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from archive import categories
@@ -16,6 +15,7 @@ from archive.policy import Action, may
 from ingest import retraining
 from retention import services as life
 from web.auth import login_required, services
+from web.templating import page_language
 
 bp = Blueprint("config", __name__)
 
@@ -128,7 +128,7 @@ def retrain():
 def settings_page():
     with services().unit_of_work(g.identity) as db:
         rows = rules_registry.show(db, g.identity)
-    lang = "en" if str(get_locale()).startswith("en") else "zh"
+    lang = page_language()
     return render_template("admin_settings.html", rows=rows, lang=lang, may_set=may(g.viewer, Action.ADMINISTER))
 
 

@@ -10,7 +10,6 @@ import functools
 from collections.abc import Callable
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from archive import workdays
@@ -20,13 +19,11 @@ from archive.disclosure.common import EXTENSION_APPROVERS, is_handler
 from archive.errors import ArchiveError, NotFound, ValidationError
 from archive.policy import Action, may
 from web.auth import login_required, services
+from web.templating import page_language
 
 bp = Blueprint("disclosure", __name__)
 MAX_UPLOAD = 200_000  # a calendar file is a few kilobytes
 
-
-def language() -> str:
-    return "en" if str(get_locale() or "zh").startswith("en") else "zh"
 
 
 def unit_of_work():
@@ -55,7 +52,7 @@ def flashing(view: Callable) -> Callable:
 
 
 def choices(table: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(code, codes.label(table, code, language())) for code in table]
+    return [(code, codes.label(table, code, page_language())) for code in table]
 
 
 def _page_words() -> dict:
@@ -78,10 +75,10 @@ def index():
     page = min(max(request.args.get("page", type=int) or 1, 1), 10_000)
     handles = is_handler(g.viewer)
     with unit_of_work() as db:
-        soon = requests.due_soon(db, g.identity, language=language())
+        soon = requests.due_soon(db, g.identity, language=page_language())
         listing = requests.list_requests(db, g.identity, status=status, year=year, page=page,
-                                         language=language()) if handles else {"requests": [], "page": 1}
-        pending = attributes.unreviewed(db, g.identity, limit=20, language=language()) if handles else []
+                                         language=page_language()) if handles else {"requests": [], "page": 1}
+        pending = attributes.unreviewed(db, g.identity, limit=20, language=page_language()) if handles else []
     return render_template("disclosure.html", soon=soon, rows=listing["requests"], page=listing["page"],
                            status=status, year=year, handles=handles, pending=pending, today=today().isoformat(),
                            this_year=today().year, statuses=choices(codes.STATUSES),
@@ -98,7 +95,7 @@ def register():
         made = requests.register(db, g.identity, requester=form.get("requester", ""), content=form.get("content", ""),
                                  received_on=form.get("received_on", ""), requester_kind=form.get("requester_kind", "citizen"),
                                  id_number=form.get("id_number", ""), contact=form.get("contact", ""),
-                                 form=form.get("form", "in_person"), records=found, language=language())
+                                 form=form.get("form", "in_person"), records=found, language=page_language())
     flash(_("已登记申请 %(n)s，答复期限 %(due)s", n=made["number"], due=made["due_on"]), "ok")
     return redirect(url_for("disclosure.show", request_id=made["id"]))
 
@@ -107,7 +104,7 @@ def register():
 @login_required
 def show(request_id: int):
     with unit_of_work() as db:
-        r = requests.show(db, g.identity, request_id, language=language())
+        r = requests.show(db, g.identity, request_id, language=page_language())
     return render_template("disclosure_request.html", r=r, may_extend=g.viewer.role in EXTENSION_APPROVERS,
                            **_page_words())
 
@@ -162,7 +159,7 @@ def annual_report():
     if fmt not in ("pdf", "xlsx"):
         raise ValidationError(_("格式须为 PDF 或 XLSX"))
     with unit_of_work() as db:
-        body, media, name = report.annual(db, g.identity, year, fmt=fmt, language=language())
+        body, media, name = report.annual(db, g.identity, year, fmt=fmt, language=page_language())
     return Response(body, mimetype=media, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
@@ -171,7 +168,7 @@ def annual_report():
 @login_required
 def record_page(record_id: int):
     with unit_of_work() as db:
-        data = attributes.show(db, g.identity, record_id, language=language())
+        data = attributes.show(db, g.identity, record_id, language=page_language())
     return render_template("disclosure_record.html", d=data, **_page_words())
 
 
@@ -196,7 +193,7 @@ def calendar():
     with unit_of_work() as db:
         days = workdays.year_days(db, g.identity, year)
     return render_template("calendar.html", days=days, year=year, may_edit=may(g.viewer, Action.ADMINISTER),
-                           label=lambda kind: workdays.label(kind, language()))
+                           label=lambda kind: workdays.label(kind, page_language()))
 
 
 @bp.post("/calendar/days")

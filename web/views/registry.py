@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from archive import copying, special_access
@@ -16,6 +15,7 @@ from archive.codes import Role, Secrecy, registry_label
 from archive.errors import ValidationError
 from retention import non_record_destruction as nonrecord
 from web.auth import login_required, services
+from web.templating import page_language
 
 bp = Blueprint("registry", __name__)
 
@@ -25,7 +25,7 @@ def unit_of_work():
 
 
 def label(field: str, code: str) -> str:
-    return registry_label(field, code, "zh" if str(get_locale()).startswith("zh") else "en")
+    return registry_label(field, code, page_language())
 
 
 def _int(value: str | None, what: str, default: int | None = None) -> int:

@@ -8,13 +8,13 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, flash, g, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from archive.errors import ValidationError
 from archive.utilization import certify, purposes, register, requests, self_service
 from archive.utilization.messages import FORMS, KINDS, OUTCOMES, label
 from web.auth import login_required, services
+from web.templating import page_language
 from web.views.api import _body, token_required
 from web.views.api import bp as api_bp
 
@@ -47,7 +47,7 @@ def _verify_url() -> str:
 
 def words_of(known_purposes: dict[str, tuple[str, str]]) -> dict:
     """Labels of the codes in the page's language (the services' labels follow ARCHIVE_LANG)."""
-    language = "en" if str(get_locale() or "zh").startswith("en") else "zh"
+    language = page_language()
     return {"outcome": lambda c: label(OUTCOMES, c, language), "kind": lambda c: label(KINDS, c, language),
             "form": lambda c: label(FORMS, c, language),
             "purpose": lambda c: label(known_purposes, c, language) if c in known_purposes else c}
